@@ -1,0 +1,50 @@
+#pragma once
+// Settings: built-in defaults, then config/skybill.json, then SKYBILL_* environment variables.
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace skybill::app {
+
+struct Config {
+  std::string database_url;
+  int database_pool_size = 8;
+  std::string http_address = "127.0.0.1";
+  int http_port = 8080;
+  int http_io_threads = 2;
+  long long http_body_limit = 1 << 20;
+  long long http_header_limit = 16 * 1024;
+  int http_max_connections = 10000;
+  int http_header_timeout_ms = 10'000;
+  int http_idle_timeout_ms = 60'000;
+  int http_body_timeout_ms = 30'000;
+  int http_shutdown_grace_ms = 10'000;
+  std::string log_level = "info";
+  std::string log_format = "text";
+  std::string paths_migrations = "migrations";
+  std::string paths_calendars = "config/calendars";
+};
+
+// One line naming the setting, its source and what is wrong with the value.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct SettingInfo {
+  std::string key;      // "http.port" in the JSON file
+  std::string env;      // "SKYBILL_HTTP_PORT"
+  std::string help;
+  std::string current;  // the value in effect, secrets masked
+};
+
+using Environment = std::function<const char*(const char*)>;
+
+// The file is $SKYBILL_CONFIG when set (it must exist), else config/skybill.json when it
+// exists, else none. Throws ConfigError.
+Config load_config(const Environment& env);
+Config load_config(const std::string& json_text, const std::string& source, const Environment& env);
+std::vector<SettingInfo> describe(const Config& c);
+
+}  // namespace skybill::app

@@ -1,0 +1,14 @@
+#pragma once
+// Hashes and random tokens (OpenSSL).
+#include <string>
+#include <string_view>
+
+namespace skybill::crypto {
+
+std::string sha256_hex(std::string_view data);
+// `bytes` random bytes from the OS CSPRNG, as lower-case hex (2 * bytes characters).
+std::string random_hex(std::size_t bytes);
+// A token of `length` characters from [0-9A-Za-z], uniformly drawn (rejection sampling).
+std::string random_base62(std::size_t length);
+
+}  // namespace skybill::crypto

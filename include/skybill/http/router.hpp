@@ -1,0 +1,42 @@
+#pragma once
+// The route table: method + path pattern with {parameters}, and who may call it.
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "skybill/http/message.hpp"
+
+namespace skybill::http {
+
+enum class Access { anyone, merchant, staff };
+
+using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Access access;
+  Handler handler;
+  std::vector<std::string> segments;  // "{id}" marks a parameter
+};
+
+struct Match {
+  const Route* route = nullptr;               // set when method and path match
+  std::map<std::string, std::string> params;
+  std::vector<std::string> allowed;           // path matched, method did not: the methods that would
+};
+
+class Router {
+ public:
+  // Throws std::invalid_argument for a malformed pattern or a duplicate method+pattern.
+  void add(std::string method, std::string pattern, Access access, Handler handler);
+  Match match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace skybill::http

@@ -1,0 +1,190 @@
+#include "skybill/app/cli.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "args.hpp"
+#include "serve.hpp"
+#include "skybill/app/config.hpp"
+#include "skybill/core/calendar.hpp"
+#include "skybill/db/migrations.hpp"
+#include "skybill/db/pool.hpp"
+#include "skybill/identity/accounts.hpp"
+#include "skybill/log/log.hpp"
+
+namespace skybill::app {
+namespace {
+
+constexpr const char* kUsage = R"(skybill — payment gateway for airline bookings paid by invoice
+
+Usage: skybill <command> [options]
+
+Commands:
+  serve                                 migrate, then serve HTTP until SIGTERM/SIGINT
+  migrate                               apply pending migrations and exit
+  merchant create --name N --inn INN [--kpp K] [--timezone Europe/Moscow] [--live]
+                                        create an airline; prints its id and a new API key (shown once)
+  merchant key create --merchant ID [--live]
+                                        issue another API key for a merchant
+  merchant key revoke --key-id ID       revoke a merchant API key at once
+  staff key create --name N --role admin|accountant|support
+                                        create a staff user with a staff key (ss_…, shown once)
+  staff key revoke --key-id ID          revoke a staff key
+  config                                print the settings in effect
+  help, --help                          this text
+  version, --version                    the version
+
+Settings (config/skybill.json, or the file in SKYBILL_CONFIG; environment variables override):
+)";
+
+std::string usage_text() {
+  std::string out = kUsage;
+  for (const auto& s : describe(Config{})) {
+    std::string line = "  " + s.env;
+    line.resize(std::max<std::size_t>(line.size() + 1, 34), ' ');
+    out += line + s.help + " [" + s.key + ", default: " + (s.current.empty() ? "none" : s.current) + "]\n";
+  }
+  return out;
+}
+
+Config configured() {
+  auto config = load_config([](const char* name) { return std::getenv(name); });
+  log::init(log::parse_level(config.log_level), log::parse_format(config.log_format));
+  return config;
+}
+
+Config with_database() {
+  auto config = configured();
+  if (config.database_url.empty())
+    throw ConfigError("SKYBILL_DATABASE_URL: not set (database.url in the config file); this command needs it");
+  return config;
+}
+
+void print(const nlohmann::json& j) { std::cout << j.dump(2) << std::endl; }
+
+int cmd_migrate() {
+  auto config = with_database();
+  auto applied = db::migrate(config.database_url, db::load_migrations(config.paths_migrations));
+  print({{"applied", applied}});
+  return 0;
+}
+
+
+int cmd_merchant(const std::vector<std::string>& args) {
+  auto config = with_database();
+  db::Pool pool({.url = config.database_url, .size = 1});
+  identity::Accounts accounts(pool);
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "create") {
+    Options o(rest, {"name", "inn", "kpp", "timezone"}, {"live"});
+    identity::MerchantInput in{o.required("name"), o.required("inn"), o.optional("kpp").value_or(""),
+                               o.optional("timezone").value_or("Europe/Moscow")};
+    auto m = accounts.create_merchant(in, o.flag("live"));
+    print({{"merchant_id", m.merchant_id}, {"key_id", m.key.key_id}, {"api_key", m.key.secret}});
+    return 0;
+  }
+  if (args[0] == "key" && args.size() >= 2) {
+    std::vector<std::string> opts(args.begin() + 2, args.end());
+    if (args[1] == "create") {
+      Options o(opts, {"merchant"}, {"live"});
+      auto merchant = o.required("merchant");
+      auto k = accounts.create_merchant_key(merchant, o.flag("live"));
+      print({{"merchant_id", merchant}, {"key_id", k.key_id}, {"api_key", k.secret}});
+      return 0;
+    }
+    if (args[1] == "revoke") {
+      Options o(opts, {"key-id"}, {});
+      auto id = o.required("key-id");
+      accounts.revoke_merchant_key(id);
+      print({{"key_id", id}, {"revoked", true}});
+      return 0;
+    }
+  }
+  throw UsageError("unknown merchant command; see skybill --help");
+}
+
+int cmd_staff(const std::vector<std::string>& args) {
+  if (args.size() < 2 || args[0] != "key") throw UsageError("unknown staff command; see skybill --help");
+  auto config = with_database();
+  db::Pool pool({.url = config.database_url, .size = 1});
+  identity::Accounts accounts(pool);
+  std::vector<std::string> opts(args.begin() + 2, args.end());
+  if (args[1] == "create") {
+    Options o(opts, {"name", "role"}, {});
+    auto s = accounts.create_staff_key(o.required("name"), o.required("role"));
+    print({{"staff_id", s.staff_id}, {"key_id", s.key.key_id}, {"staff_key", s.key.secret}});
+    return 0;
+  }
+  if (args[1] == "revoke") {
+    Options o(opts, {"key-id"}, {});
+    auto id = o.required("key-id");
+    accounts.revoke_staff_key(id);
+    print({{"key_id", id}, {"revoked", true}});
+    return 0;
+  }
+  throw UsageError("unknown staff command; see skybill --help");
+}
+
+int cmd_config() {
+  auto config = configured();
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& s : describe(config)) out[s.key] = s.current;
+  print(out);
+  return 0;
+}
+
+int dispatch(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::cout << usage_text();
+    return args.empty() ? 2 : 0;
+  }
+  const auto& cmd = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (cmd == "version" || cmd == "--version") {
+    std::cout << "skybill " << SKYBILL_VERSION << " (" << SKYBILL_COMMIT << ")\n";
+    return 0;
+  }
+  if (cmd == "serve") {
+    Options(rest, {}, {});
+    return serve(with_database());
+  }
+  if (cmd == "migrate") {
+    Options(rest, {}, {});
+    return cmd_migrate();
+  }
+  if (cmd == "config") return cmd_config();
+  if (cmd == "merchant" && !rest.empty()) return cmd_merchant(rest);
+  if (cmd == "staff" && !rest.empty()) return cmd_staff(rest);
+  throw UsageError("unknown command: " + cmd + "; see skybill --help");
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args) {
+  try {
+    return dispatch(args);
+  } catch (const UsageError& e) {
+    std::cerr << "skybill: " << e.what() << "\n";
+    return 2;
+  } catch (const ConfigError& e) {
+    std::cerr << "skybill: configuration error: " << e.what() << "\n";
+    return 2;
+  } catch (const core::Problem& p) {
+    std::string line = p.title + (p.detail.empty() ? "" : ": " + p.detail);
+    for (const auto& e : p.errors) line += "; " + e.field + " " + e.message;
+    std::cerr << "skybill: " << line << "\n";
+    return 1;
+  } catch (const db::MigrationError& e) {
+    std::cerr << "skybill: migration error: " << e.what() << "\n";
+    return 1;
+  } catch (const core::CalendarError& e) {
+    std::cerr << "skybill: calendar error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "skybill: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace skybill::app

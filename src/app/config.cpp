@@ -1,0 +1,161 @@
+#include "skybill/app/config.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "skybill/log/log.hpp"
+
+namespace skybill::app {
+namespace {
+
+using Setter = std::function<void(Config&, const std::string&)>;
+using Getter = std::function<std::string(const Config&)>;
+
+struct Setting {
+  std::string key, help;
+  bool secret;
+  Setter set;
+  Getter get;
+  std::string env() const {
+    std::string e = "SKYBILL_";
+    for (char c : key) e += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return e;
+  }
+};
+
+long long parse_integer(const std::string& v, long long min, long long max) {
+  long long out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || out < min || out > max)
+    throw std::invalid_argument("expected a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+  return out;
+}
+
+template <class T>
+Setting integer(std::string key, std::string help, T Config::*field, long long min, long long max) {
+  return Setting{std::move(key), std::move(help), false,
+                 [=](Config& c, const std::string& v) { c.*field = static_cast<T>(parse_integer(v, min, max)); },
+                 [=](const Config& c) { return std::to_string(c.*field); }};
+}
+
+Setting text(std::string key, std::string help, std::string Config::*field, bool secret = false,
+             std::function<void(const std::string&)> check = {}) {
+  return Setting{std::move(key), std::move(help), secret,
+                 [=](Config& c, const std::string& v) {
+                   if (check) check(v);
+                   c.*field = v;
+                 },
+                 [=](const Config& c) { return c.*field; }};
+}
+
+void check_url(const std::string& v) {
+  if (!v.empty() && !v.starts_with("postgresql://") && !v.starts_with("postgres://") && v.find('=') == std::string::npos)
+    throw std::invalid_argument("expected a PostgreSQL URL such as postgresql://user@host:5432/skybill");
+}
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> all = {
+      text("database.url", "PostgreSQL connection URL (required by every command but help)", &Config::database_url,
+           true, check_url),
+      integer("database.pool_size", "connections, and threads running transactions", &Config::database_pool_size, 1, 512),
+      text("http.address", "address to listen on", &Config::http_address),
+      integer("http.port", "port to listen on (0 picks a free one)", &Config::http_port, 0, 65535),
+      integer("http.io_threads", "threads serving sockets", &Config::http_io_threads, 1, 256),
+      integer("http.body_limit", "largest request body in bytes (413 beyond)", &Config::http_body_limit, 1,
+              1LL << 30),
+      integer("http.header_limit", "largest request header block in bytes (431 beyond)", &Config::http_header_limit,
+              1024, 1 << 20),
+      integer("http.max_connections", "open connections at most (503 beyond)", &Config::http_max_connections, 1,
+              1'000'000),
+      integer("http.header_timeout_ms", "time to receive a request's headers", &Config::http_header_timeout_ms, 10,
+              3'600'000),
+      integer("http.idle_timeout_ms", "time an idle keep-alive connection stays open", &Config::http_idle_timeout_ms,
+              10, 3'600'000),
+      integer("http.body_timeout_ms", "time to receive a request's body", &Config::http_body_timeout_ms, 10,
+              3'600'000),
+      integer("http.shutdown_grace_ms", "time requests in flight get to finish on SIGTERM",
+              &Config::http_shutdown_grace_ms, 0, 600'000),
+      text("log.level", "trace, debug, info, warn, error or off", &Config::log_level, false,
+           [](const std::string& v) { log::parse_level(v); }),
+      text("log.format", "text or json", &Config::log_format, false, [](const std::string& v) { log::parse_format(v); }),
+      text("paths.migrations", "directory of NNNN_*.sql migrations", &Config::paths_migrations),
+      text("paths.calendars", "directory of production calendars (ru-YYYY.json)", &Config::paths_calendars),
+  };
+  return all;
+}
+
+void apply(Config& c, const Setting& s, const std::string& value, const std::string& source) {
+  try {
+    s.set(c, value);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(source + ": " + e.what() + ", got \"" + (s.secret ? "***" : value) + "\"");
+  }
+}
+
+void apply_file(Config& c, const nlohmann::json& j, const std::string& source) {
+  if (!j.is_object()) throw ConfigError(source + ": the top level must be a JSON object");
+  std::map<std::string, std::string> flat;
+  for (const auto& [section, values] : j.items()) {
+    if (!values.is_object()) throw ConfigError(source + ": \"" + section + "\" must be an object");
+    for (const auto& [name, v] : values.items()) {
+      auto key = section + "." + name;
+      auto it = std::find_if(settings().begin(), settings().end(), [&](auto& s) { return s.key == key; });
+      if (it == settings().end()) throw ConfigError(source + ": unknown setting " + key);
+      std::string value;
+      if (v.is_string()) value = v.get<std::string>();
+      else if (v.is_number_integer()) value = std::to_string(v.get<long long>());
+      else throw ConfigError(source + ": " + key + ": expected a string or a whole number");
+      apply(c, *it, value, source + ": " + key);
+    }
+  }
+}
+
+}  // namespace
+
+Config load_config(const std::string& json_text, const std::string& source, const Environment& env) {
+  Config c;
+  if (!json_text.empty()) {
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(json_text);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw ConfigError(source + ": not valid JSON: " + e.what());
+    }
+    apply_file(c, j, source);
+  }
+  for (const auto& s : settings())
+    if (const char* v = env(s.env().c_str())) apply(c, s, v, s.env());
+  return c;
+}
+
+Config load_config(const Environment& env) {
+  std::string path;
+  if (const char* p = env("SKYBILL_CONFIG")) {
+    path = p;
+    if (!std::filesystem::is_regular_file(path)) throw ConfigError("SKYBILL_CONFIG: no such file: " + path);
+  } else if (std::filesystem::is_regular_file("config/skybill.json")) {
+    path = "config/skybill.json";
+  }
+  std::string text;
+  if (!path.empty()) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  return load_config(text, path.empty() ? "defaults" : path, env);
+}
+
+std::vector<SettingInfo> describe(const Config& c) {
+  std::vector<SettingInfo> out;
+  for (const auto& s : settings()) {
+    auto v = s.get(c);
+    out.push_back({s.key, s.env(), s.help, s.secret && !v.empty() ? "***" : v});
+  }
+  return out;
+}
+
+}  // namespace skybill::app

@@ -1,0 +1,68 @@
+#include "serve.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "skybill/api/idempotency.hpp"
+#include "skybill/core/calendar.hpp"
+#include "skybill/db/migrations.hpp"
+#include "skybill/db/pool.hpp"
+#include "skybill/http/metrics.hpp"
+#include "skybill/http/server.hpp"
+#include "skybill/identity/routes.hpp"
+#include "skybill/log/log.hpp"
+#include "system_routes.hpp"
+
+namespace skybill::app {
+
+namespace {
+constexpr std::chrono::minutes kIdempotencyPurgeInterval{10};
+}
+
+int serve(const Config& config) {
+  auto migrations = db::load_migrations(config.paths_migrations);
+  // Fails loudly now rather than on the first payout of a year with a broken calendar.
+  auto calendar = core::BusinessCalendar::load(config.paths_calendars);
+  auto applied = db::migrate(config.database_url, migrations);
+
+  db::Pool pool({.url = config.database_url, .size = config.database_pool_size});
+  http::Metrics metrics;
+  metrics.set_build_info(SKYBILL_VERSION, SKYBILL_COMMIT);
+  metrics.add_gauge("skybill_db_pool_size", "Connections the pool may open.", [&] { return pool.size(); });
+  metrics.add_gauge("skybill_db_pool_in_use", "Transactions running now.", [&] { return pool.in_use(); });
+  metrics.add_gauge("skybill_db_pool_waiting", "Transactions waiting for a connection.", [&] { return pool.waiting(); });
+
+  http::Router router;
+  add_system_routes(router, pool, metrics, migrations);
+  identity::add_routes(router, pool);
+
+  http::ServerOptions options{
+      .address = config.http_address,
+      .port = static_cast<std::uint16_t>(config.http_port),
+      .io_threads = config.http_io_threads,
+      .body_limit = static_cast<std::size_t>(config.http_body_limit),
+      .header_limit = static_cast<std::size_t>(config.http_header_limit),
+      .max_connections = config.http_max_connections,
+      .header_timeout = std::chrono::milliseconds(config.http_header_timeout_ms),
+      .idle_timeout = std::chrono::milliseconds(config.http_idle_timeout_ms),
+      .body_timeout = std::chrono::milliseconds(config.http_body_timeout_ms),
+      .shutdown_grace = std::chrono::milliseconds(config.http_shutdown_grace_ms),
+  };
+  http::Server server(options, router, identity::make_authenticator(pool), metrics);
+  server.listen();
+  server.every(kIdempotencyPurgeInterval, "idempotency-purge", [&pool]() -> boost::asio::awaitable<void> {
+    co_await pool.transact([](db::Tx& tx) { api::purge_idempotency_keys(tx); });
+  });
+  log::event(log::Level::info, "listening",
+             {{"address", config.http_address},
+              {"port", server.port()},
+              {"version", SKYBILL_VERSION},
+              {"migrations_applied_now", applied.size()},
+              {"calendar_years", calendar.years()}});
+  server.run();
+  pool.shutdown();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace skybill::app

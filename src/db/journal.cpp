@@ -1,0 +1,26 @@
+#include "skybill/db/journal.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "skybill/db/tx.hpp"
+
+namespace skybill::db {
+namespace {
+const char* null_if_empty(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+}  // namespace
+
+void audit(Tx& tx, const AuditEntry& e, const nlohmann::json& data) {
+  tx->exec_params(
+      "INSERT INTO audit_log (actor, merchant_id, action, subject, request_id, data) "
+      "VALUES ($1, $2::uuid, $3, $4, $5, $6::jsonb)",
+      e.actor, null_if_empty(e.merchant_id), e.action, e.subject, null_if_empty(e.request_id),
+      data.is_null() ? std::string("{}") : data.dump());
+}
+
+void enqueue_event(Tx& tx, const std::string& merchant_id, const std::string& topic,
+                   const nlohmann::json& payload) {
+  tx->exec_params("INSERT INTO outbox (merchant_id, topic, payload) VALUES ($1::uuid, $2, $3::jsonb)",
+                  null_if_empty(merchant_id), topic, payload.dump());
+}
+
+}  // namespace skybill::db

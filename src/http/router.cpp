@@ -1,0 +1,99 @@
+#include "skybill/http/router.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace skybill::http {
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  if (!path.empty() && path.front() == '/') i = 1;
+  while (i <= path.size()) {
+    auto slash = path.find('/', i);
+    if (slash == std::string_view::npos) slash = path.size();
+    out.emplace_back(path.substr(i, slash - i));
+    i = slash + 1;
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decodes one path segment; a malformed escape is kept as it is.
+std::string decode_segment(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+bool is_param(const std::string& seg) {
+  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
+
+}  // namespace
+
+void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
+  if (pattern.empty() || pattern.front() != '/')
+    throw std::invalid_argument("route pattern must start with '/': " + pattern);
+  for (const auto& r : routes_)
+    if (r.method == method && r.pattern == pattern)
+      throw std::invalid_argument("duplicate route " + method + " " + pattern);
+  auto segments = split_path(pattern);
+  for (const auto& s : segments)
+    if (s.find_first_of("{}") != std::string::npos && !is_param(s))
+      throw std::invalid_argument("malformed parameter in route pattern " + pattern);
+  routes_.push_back(Route{std::move(method), std::move(pattern), access, std::move(handler),
+                          std::move(segments)});
+}
+
+Match Router::match(std::string_view method, std::string_view path) const {
+  Match result;
+  auto parts = split_path(path);
+  // A literal segment beats a parameter: "/v1/clients/search" before "/v1/clients/{id}".
+  int best_literals = -1;
+  for (const auto& r : routes_) {
+    if (r.segments.size() != parts.size()) continue;
+    std::map<std::string, std::string> params;
+    int literals = 0;
+    bool ok = true;
+    for (std::size_t i = 0; i < parts.size() && ok; ++i) {
+      if (is_param(r.segments[i])) {
+        if (parts[i].empty()) ok = false;
+        else params[r.segments[i].substr(1, r.segments[i].size() - 2)] = decode_segment(parts[i]);
+      } else if (r.segments[i] == parts[i]) {
+        ++literals;
+      } else {
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    if (r.method != method) {
+      if (std::find(result.allowed.begin(), result.allowed.end(), r.method) == result.allowed.end())
+        result.allowed.push_back(r.method);
+      continue;
+    }
+    if (literals > best_literals) {
+      best_literals = literals;
+      result.route = &r;
+      result.params = std::move(params);
+    }
+  }
+  std::sort(result.allowed.begin(), result.allowed.end());
+  return result;
+}
+
+}  // namespace skybill::http

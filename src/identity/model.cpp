@@ -1,0 +1,90 @@
+#include "skybill/identity/model.hpp"
+
+#include <filesystem>
+
+#include "skybill/core/identifiers.hpp"
+
+namespace skybill::identity {
+namespace {
+
+constexpr std::size_t kMaxName = 300;
+
+std::string trim(std::string s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// GCC 12 has no std::chrono::tzdb: the system's zoneinfo (package tzdata) is the list.
+bool known_timezone(const std::string& tz) {
+  if (tz.empty() || tz.size() > 64 || tz.find("..") != std::string::npos || tz.front() == '/') return false;
+  for (unsigned char c : tz)
+    if (!(std::isalnum(c) || c == '/' || c == '_' || c == '-' || c == '+')) return false;
+  return std::filesystem::is_regular_file(std::filesystem::path("/usr/share/zoneinfo") / tz);
+}
+
+void check_inn_kpp(const std::string& inn, const std::string& kpp, bool kpp_required,
+                   std::vector<core::FieldError>& errors) {
+  if (!core::is_valid_inn(inn)) {
+    errors.push_back({"inn", "must be a valid INN: 10 digits (organisation) or 12 (person), control digits checked"});
+  } else if (core::is_legal_entity_inn(inn)) {
+    if (kpp.empty() && kpp_required)
+      errors.push_back({"kpp", "is required for an organisation (10-digit INN)"});
+    else if (!kpp.empty() && !core::is_valid_kpp(kpp))
+      errors.push_back({"kpp", "must be 9 characters: 4 digits, 2 digits or capital Latin letters, 3 digits"});
+  } else if (!kpp.empty()) {
+    errors.push_back({"kpp", "must be empty for a person or sole proprietor (12-digit INN)"});
+  }
+}
+
+}  // namespace
+
+MerchantInput validate_merchant(const MerchantInput& raw) {
+  MerchantInput in = raw;
+  in.name = trim(in.name);
+  std::vector<core::FieldError> errors;
+  if (in.name.empty() || in.name.size() > kMaxName) errors.push_back({"name", "must have 1 to 300 characters"});
+  check_inn_kpp(in.inn, in.kpp, false, errors);
+  if (!known_timezone(in.timezone)) errors.push_back({"timezone", "must be an IANA time zone such as Europe/Moscow"});
+  if (!errors.empty()) throw core::validation_failed(std::move(errors));
+  return in;
+}
+
+ClientInput parse_client(const nlohmann::json& body) {
+  std::vector<core::FieldError> errors;
+  if (!body.is_object()) throw core::validation_failed({{"", "the body must be a JSON object"}});
+  ClientInput in;
+  // Returns false when the field is present but not a string (already reported).
+  auto text = [&](const char* field, std::string& out) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) return true;
+    if (!it->is_string()) {
+      errors.push_back({field, "must be a string"});
+      return false;
+    }
+    out = trim(it->get<std::string>());
+    return true;
+  };
+  bool inn_ok = text("inn", in.inn);
+  bool kpp_ok = text("kpp", in.kpp);
+  if (text("name", in.name) && (in.name.empty() || in.name.size() > kMaxName))
+    errors.push_back({"name", in.name.empty() ? "is required" : "must have at most 300 characters"});
+  if (inn_ok && in.inn.empty()) errors.push_back({"inn", "is required"});
+  else if (inn_ok && kpp_ok) check_inn_kpp(in.inn, in.kpp, true, errors);
+  for (const auto& [k, v] : body.items())
+    if (k != "inn" && k != "kpp" && k != "name") errors.push_back({k, "is not a known field"});
+  if (!errors.empty()) throw core::validation_failed(std::move(errors));
+  return in;
+}
+
+bool is_uuid(std::string_view s) noexcept {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace skybill::identity

@@ -1,0 +1,120 @@
+#include "skybill/identity/routes.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+#include <charconv>
+
+#include "skybill/api/idempotency.hpp"
+#include "skybill/db/journal.hpp"
+#include "skybill/db/pool.hpp"
+#include "skybill/identity/keys.hpp"
+#include "store.hpp"
+
+namespace skybill::identity {
+
+using boost::asio::awaitable;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr int kMaxPageSize = 100;
+
+db::AuditEntry merchant_entry(const Request& req, std::string action, std::string subject) {
+  return db::AuditEntry{"merchant:" + req.caller().id, req.caller().id, std::move(action), std::move(subject),
+                        req.request_id};
+}
+
+int parse_limit(const Request& req) {
+  auto raw = req.query_param("limit");
+  if (!raw) return 50;
+  int v = 0;
+  auto [p, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
+  if (ec != std::errc() || p != raw->data() + raw->size() || v < 1 || v > kMaxPageSize)
+    throw core::validation_failed({{"limit", "must be a whole number from 1 to 100"}});
+  return v;
+}
+
+}  // namespace
+
+void add_routes(http::Router& router, db::Pool& pool) {
+  router.add("GET", "/v1/merchant", http::Access::merchant, [&pool](Request& req) -> awaitable<Response> {
+    std::optional<nlohmann::json> merchant;
+    co_await pool.transact([&](db::Tx& tx) { merchant = store::merchant_json(tx, req.caller().id); });
+    if (!merchant) throw core::not_found("merchant");
+    (*merchant)["key"] = {{"id", req.caller().key_id}, {"mode", req.caller().live ? "live" : "test"}};
+    co_return Response::json(200, *merchant);
+  });
+
+  router.add("POST", "/v1/clients", http::Access::merchant, [&pool](Request& req) -> awaitable<Response> {
+    auto input = parse_client(req.json());
+    co_return co_await api::idempotent(pool, req, [&](db::Tx& tx) {
+      const auto& merchant = req.caller().id;
+      auto result = store::upsert_and_link_client(tx, merchant, input);
+      auto id = result.client["id"].get<std::string>();
+      if (result.created) db::audit(tx, merchant_entry(req, "client.created", id), result.client);
+      if (result.linked) {
+        db::audit(tx, merchant_entry(req, "client.linked", id), nullptr);
+        db::enqueue_event(tx, merchant, "client.linked", result.client);
+      }
+      return Response::json(result.created ? 201 : 200, result.client);
+    });
+  });
+
+  router.add("GET", "/v1/clients/{id}", http::Access::merchant, [&pool](Request& req) -> awaitable<Response> {
+    const auto& id = req.param("id");
+    std::optional<nlohmann::json> client;
+    if (is_uuid(id))
+      co_await pool.transact([&](db::Tx& tx) { client = store::linked_client(tx, req.caller().id, id); });
+    if (!client) throw core::not_found("client " + id);
+    co_return Response::json(200, *client);
+  });
+
+  router.add("GET", "/v1/clients", http::Access::merchant, [&pool](Request& req) -> awaitable<Response> {
+    store::ClientFilter filter;
+    filter.limit = parse_limit(req);
+    filter.inn = req.query_param("inn");
+    filter.kpp = req.query_param("kpp");
+    filter.after_id = req.query_param("cursor");
+    if (filter.after_id && !is_uuid(*filter.after_id))
+      throw core::validation_failed({{"cursor", "must be the next_cursor of a previous page"}});
+    std::vector<nlohmann::json> rows;
+    co_await pool.transact([&](db::Tx& tx) {
+      filter.limit += 1;  // one more tells whether there is a next page
+      rows = store::linked_clients(tx, req.caller().id, filter);
+    });
+    nlohmann::json next = nullptr;
+    if (static_cast<int>(rows.size()) == filter.limit) {
+      rows.pop_back();
+      next = rows.back()["id"];
+    }
+    co_return Response::json(200, {{"data", rows}, {"next_cursor", next}});
+  });
+
+  router.add("GET", "/admin/api/me", http::Access::staff, [&pool](Request& req) -> awaitable<Response> {
+    std::optional<nlohmann::json> staff;
+    co_await pool.transact([&](db::Tx& tx) { staff = store::staff_json(tx, req.caller().id); });
+    if (!staff) throw core::not_found("staff user");
+    co_return Response::json(200, *staff);
+  });
+
+  router.add("GET", "/admin/api/merchants", http::Access::staff, [&pool](Request&) -> awaitable<Response> {
+    std::vector<nlohmann::json> merchants;
+    co_await pool.transact([&](db::Tx& tx) { merchants = store::all_merchants(tx); });
+    co_return Response::json(200, {{"data", merchants}});
+  });
+}
+
+http::Authenticator make_authenticator(db::Pool& pool) {
+  return [&pool](std::string token) -> awaitable<std::optional<http::Principal>> {
+    auto kind = classify_key(token);
+    if (!kind) co_return std::nullopt;  // not even shaped like a key: no database round trip
+    auto hash = hash_key(token);
+    std::optional<http::Principal> principal;
+    co_await pool.transact([&](db::Tx& tx) {
+      principal = *kind == KeyKind::staff ? store::find_staff_key(tx, hash) : store::find_merchant_key(tx, hash);
+    });
+    co_return principal;
+  };
+}
+
+}  // namespace skybill::identity

@@ -1,0 +1,173 @@
+#include "store.hpp"
+
+#include "skybill/db/tx.hpp"
+
+namespace skybill::identity::store {
+namespace {
+
+// RFC 3339 in UTC, as every timestamp leaves the API.
+#define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+const char* null_if_empty(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+
+nlohmann::json merchant_row(const pqxx::row& r) {
+  return {{"id", r["id"].as<std::string>()},
+          {"name", r["name"].as<std::string>()},
+          {"inn", r["inn"].as<std::string>()},
+          {"kpp", r["kpp"].is_null() ? nlohmann::json(nullptr) : nlohmann::json(r["kpp"].as<std::string>())},
+          {"timezone", r["timezone"].as<std::string>()},
+          {"settings", nlohmann::json::parse(r["settings"].as<std::string>())},
+          {"created_at", r["created_at"].as<std::string>()}};
+}
+
+nlohmann::json client_row(const pqxx::row& r) {
+  auto kpp = r["kpp"].as<std::string>();
+  return {{"id", r["id"].as<std::string>()},
+          {"inn", r["inn"].as<std::string>()},
+          {"kpp", kpp.empty() ? nlohmann::json(nullptr) : nlohmann::json(kpp)},
+          {"name", r["name"].as<std::string>()},
+          {"created_at", r["created_at"].as<std::string>()}};
+}
+
+constexpr const char* kMerchantColumns =
+    "id, name, inn, kpp, timezone, settings::text AS settings, " RFC3339("created_at") " AS created_at";
+constexpr const char* kClientColumns =
+    "c.id, c.inn, c.kpp, c.name, " RFC3339("c.created_at") " AS created_at";
+
+}  // namespace
+
+std::string insert_merchant(db::Tx& tx, const MerchantInput& in) {
+  return tx->exec_params1("INSERT INTO merchants (name, inn, kpp, timezone) VALUES ($1, $2, $3, $4) RETURNING id",
+                          in.name, in.inn, null_if_empty(in.kpp), in.timezone)[0]
+      .as<std::string>();
+}
+
+bool merchant_exists(db::Tx& tx, const std::string& merchant_id) {
+  return !tx->exec_params("SELECT 1 FROM merchants WHERE id = $1::uuid", merchant_id).empty();
+}
+
+std::optional<nlohmann::json> merchant_json(db::Tx& tx, const std::string& merchant_id) {
+  auto rows = tx->exec_params(std::string("SELECT ") + kMerchantColumns + " FROM merchants WHERE id = $1::uuid",
+                              merchant_id);
+  if (rows.empty()) return std::nullopt;
+  return merchant_row(rows[0]);
+}
+
+std::vector<nlohmann::json> all_merchants(db::Tx& tx) {
+  std::vector<nlohmann::json> out;
+  for (const auto& r : tx->exec(std::string("SELECT ") + kMerchantColumns + " FROM merchants ORDER BY created_at, id"))
+    out.push_back(merchant_row(r));
+  return out;
+}
+
+std::string insert_api_key(db::Tx& tx, const std::string& merchant_id, bool live, const std::string& hash,
+                           const std::string& last4) {
+  return tx->exec_params1(
+               "INSERT INTO api_keys (merchant_id, mode, key_hash, last4) VALUES ($1::uuid, $2, $3, $4) RETURNING id",
+               merchant_id, live ? "live" : "test", hash, last4)[0]
+      .as<std::string>();
+}
+
+std::optional<std::string> revoke_api_key(db::Tx& tx, const std::string& key_id) {
+  auto rows = tx->exec_params(
+      "UPDATE api_keys SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL RETURNING merchant_id",
+      key_id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+std::string insert_staff(db::Tx& tx, const std::string& name, const std::string& role) {
+  return tx->exec_params1("INSERT INTO staff_users (name, role) VALUES ($1, $2) RETURNING id", name, role)[0]
+      .as<std::string>();
+}
+
+std::string insert_staff_key(db::Tx& tx, const std::string& staff_id, const std::string& hash,
+                             const std::string& last4) {
+  return tx->exec_params1("INSERT INTO staff_keys (staff_id, key_hash, last4) VALUES ($1::uuid, $2, $3) RETURNING id",
+                          staff_id, hash, last4)[0]
+      .as<std::string>();
+}
+
+bool revoke_staff_key(db::Tx& tx, const std::string& key_id) {
+  return !tx->exec_params("UPDATE staff_keys SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL RETURNING 1",
+                          key_id)
+              .empty();
+}
+
+std::optional<nlohmann::json> staff_json(db::Tx& tx, const std::string& staff_id) {
+  auto rows = tx->exec_params("SELECT id, name, role, " RFC3339("created_at") " AS created_at FROM staff_users WHERE id = $1::uuid",
+                              staff_id);
+  if (rows.empty()) return std::nullopt;
+  const auto& r = rows[0];
+  return nlohmann::json{{"id", r["id"].as<std::string>()},
+                        {"name", r["name"].as<std::string>()},
+                        {"role", r["role"].as<std::string>()},
+                        {"created_at", r["created_at"].as<std::string>()}};
+}
+
+std::optional<http::Principal> find_merchant_key(db::Tx& tx, const std::string& hash) {
+  auto rows = tx->exec_params("SELECT id, merchant_id, mode FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", hash);
+  if (rows.empty()) return std::nullopt;
+  http::Principal p;
+  p.kind = http::Principal::Kind::merchant;
+  p.key_id = rows[0]["id"].as<std::string>();
+  p.id = rows[0]["merchant_id"].as<std::string>();
+  p.live = rows[0]["mode"].as<std::string>() == "live";
+  return p;
+}
+
+std::optional<http::Principal> find_staff_key(db::Tx& tx, const std::string& hash) {
+  auto rows = tx->exec_params(
+      "SELECT k.id, k.staff_id, s.role FROM staff_keys k JOIN staff_users s ON s.id = k.staff_id "
+      "WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
+      hash);
+  if (rows.empty()) return std::nullopt;
+  http::Principal p;
+  p.kind = http::Principal::Kind::staff;
+  p.key_id = rows[0]["id"].as<std::string>();
+  p.id = rows[0]["staff_id"].as<std::string>();
+  p.role = rows[0]["role"].as<std::string>();
+  return p;
+}
+
+ClientUpsert upsert_and_link_client(db::Tx& tx, const std::string& merchant_id, const ClientInput& in) {
+  // A concurrent insert of the same entity makes this wait for it and then do nothing.
+  auto inserted = tx->exec_params(
+      "INSERT INTO clients (inn, kpp, name) VALUES ($1, $2, $3) ON CONFLICT (inn, kpp) DO NOTHING RETURNING id",
+      in.inn, in.kpp, in.name);
+  bool created = !inserted.empty();
+  auto id = created ? inserted[0][0].as<std::string>()
+                    : tx->exec_params1("SELECT id FROM clients WHERE inn = $1 AND kpp = $2", in.inn, in.kpp)[0]
+                          .as<std::string>();
+  bool linked = !tx->exec_params(
+                       "INSERT INTO merchant_clients (merchant_id, client_id) VALUES ($1::uuid, $2::uuid) "
+                       "ON CONFLICT DO NOTHING RETURNING 1",
+                       merchant_id, id)
+                     .empty();
+  auto client = client_row(tx->exec_params1(std::string("SELECT ") + kClientColumns + " FROM clients c WHERE c.id = $1::uuid", id));
+  return {client, created, linked};
+}
+
+std::optional<nlohmann::json> linked_client(db::Tx& tx, const std::string& merchant_id, const std::string& client_id) {
+  auto rows = tx->exec_params(std::string("SELECT ") + kClientColumns +
+                                  " FROM clients c JOIN merchant_clients mc ON mc.client_id = c.id "
+                                  "WHERE mc.merchant_id = $1::uuid AND c.id = $2::uuid",
+                              merchant_id, client_id);
+  if (rows.empty()) return std::nullopt;
+  return client_row(rows[0]);
+}
+
+std::vector<nlohmann::json> linked_clients(db::Tx& tx, const std::string& merchant_id, const ClientFilter& f) {
+  auto rows = tx->exec_params(std::string("SELECT ") + kClientColumns +
+                                  " FROM clients c JOIN merchant_clients mc ON mc.client_id = c.id "
+                                  "WHERE mc.merchant_id = $1::uuid AND ($2::text IS NULL OR c.inn = $2) "
+                                  "AND ($3::text IS NULL OR c.kpp = $3) AND ($4::uuid IS NULL OR c.id > $4::uuid) "
+                                  "ORDER BY c.id LIMIT $5",
+                              merchant_id, f.inn ? f.inn->c_str() : nullptr, f.kpp ? f.kpp->c_str() : nullptr,
+                              f.after_id ? f.after_id->c_str() : nullptr, f.limit);
+  std::vector<nlohmann::json> out;
+  for (const auto& r : rows) out.push_back(client_row(r));
+  return out;
+}
+
+}  // namespace skybill::identity::store

@@ -1,0 +1,48 @@
+#pragma once
+// SQL of the identity context. Every merchant-data query takes the merchant id explicitly.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "skybill/http/message.hpp"
+#include "skybill/identity/model.hpp"
+
+namespace skybill::db { class Tx; }
+
+namespace skybill::identity::store {
+
+std::string insert_merchant(db::Tx& tx, const MerchantInput& in);
+bool merchant_exists(db::Tx& tx, const std::string& merchant_id);
+std::optional<nlohmann::json> merchant_json(db::Tx& tx, const std::string& merchant_id);
+std::vector<nlohmann::json> all_merchants(db::Tx& tx);
+
+std::string insert_api_key(db::Tx& tx, const std::string& merchant_id, bool live,
+                           const std::string& hash, const std::string& last4);
+// The merchant whose key was revoked, or nullopt when there is no such active key.
+std::optional<std::string> revoke_api_key(db::Tx& tx, const std::string& key_id);
+
+std::string insert_staff(db::Tx& tx, const std::string& name, const std::string& role);
+std::string insert_staff_key(db::Tx& tx, const std::string& staff_id, const std::string& hash,
+                             const std::string& last4);
+bool revoke_staff_key(db::Tx& tx, const std::string& key_id);
+std::optional<nlohmann::json> staff_json(db::Tx& tx, const std::string& staff_id);
+
+std::optional<http::Principal> find_merchant_key(db::Tx& tx, const std::string& hash);
+std::optional<http::Principal> find_staff_key(db::Tx& tx, const std::string& hash);
+
+struct ClientUpsert {
+  nlohmann::json client;
+  bool created;  // the legal entity was new to the gateway
+  bool linked;   // it was linked to this merchant just now
+};
+ClientUpsert upsert_and_link_client(db::Tx& tx, const std::string& merchant_id, const ClientInput& in);
+std::optional<nlohmann::json> linked_client(db::Tx& tx, const std::string& merchant_id,
+                                            const std::string& client_id);
+struct ClientFilter {
+  std::optional<std::string> inn, kpp, after_id;
+  int limit = 50;
+};
+std::vector<nlohmann::json> linked_clients(db::Tx& tx, const std::string& merchant_id, const ClientFilter& f);
+
+}  // namespace skybill::identity::store
