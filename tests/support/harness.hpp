@@ -1,0 +1,123 @@
+#pragma once
+// Test harness: a throwaway database, the real skybill binary as a child process, and an
+// HTTP client over loopback. Needs SKYBILL_TEST_ADMIN_URL (scripts/test sets it).
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace skybill::test {
+
+// A database of its own, migrated or not, dropped at the end.
+class TestDatabase {
+ public:
+  TestDatabase();
+  ~TestDatabase();
+  const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
+  // Runs SQL and returns the first column of the first row ("" when none or NULL).
+  std::string scalar(const std::string& sql) const;
+  void exec(const std::string& sql) const;
+
+ private:
+  std::string name_, url_;
+};
+
+using Env = std::map<std::string, std::string>;
+
+struct CliResult {
+  int exit_code;
+  std::string out, err;
+};
+
+// Runs `skybill <args>` with SKYBILL_DATABASE_URL and paths set; waits for it.
+CliResult run_cli(const std::vector<std::string>& args, const Env& env);
+
+// `skybill serve` on a free port, its stdout (JSON log lines) collected.
+class ServerProcess {
+ public:
+  explicit ServerProcess(Env env, std::chrono::seconds ready_within = std::chrono::seconds(30));
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  void signal(int sig) const;
+  // Exit code once the process ends, or nullopt when it did not within `timeout`.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout);
+  // Log lines so far, parsed (non-JSON lines come as {"raw": line}).
+  std::vector<nlohmann::json> logs() const;
+
+ private:
+  void read_output(int fd);
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::optional<int> exit_code_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> lines_;
+  std::thread reader_;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  nlohmann::json json() const { return nlohmann::json::parse(body); }
+  std::string header(const std::string& lower) const {
+    auto it = headers.find(lower);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// One keep-alive connection to 127.0.0.1:port.
+class HttpClient {
+ public:
+  explicit HttpClient(int port);
+  ~HttpClient();
+  HttpResponse request(const std::string& method, const std::string& target, const std::string& body = {},
+                       const std::map<std::string, std::string>& headers = {});
+  HttpResponse get(const std::string& target, const std::string& bearer = {});
+  HttpResponse post_json(const std::string& target, const nlohmann::json& body, const std::string& bearer,
+                         const std::map<std::string, std::string>& headers = {});
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int port_;
+};
+
+// A raw TCP connection, for what a well-behaved client would never send.
+class RawConnection {
+ public:
+  explicit RawConnection(int port);
+  ~RawConnection();
+  void send(const std::string& bytes);
+  // Reads until the peer closes or `timeout` passes; returns what arrived.
+  std::string read_until_close(std::chrono::milliseconds timeout);
+  // True when the peer closed the connection within `timeout`.
+  bool closed_within(std::chrono::milliseconds timeout);
+
+ private:
+  int fd_;
+};
+
+// A merchant with an API key, made through the CLI.
+struct MerchantKey {
+  std::string merchant_id, key_id, api_key;
+};
+MerchantKey create_merchant(const Env& env, const std::string& name = "Test Air",
+                            const std::string& inn = "7707083893", const std::string& kpp = "770701001");
+
+std::string binary_path();
+std::string source_dir();
+// The environment a server or CLI needs for `db`.
+Env base_env(const TestDatabase& db);
+
+}  // namespace skybill::test
