@@ -186,12 +186,7 @@ awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
                     nullptr, true);
       break;
     }
-    if (ec == beast::error::timeout) {
-      co_await send(*c, bare_problem(408, "request-timeout", "Request timeout",
-                                     "the request headers did not arrive in time"),
-                    nullptr, true);
-      break;
-    }
+    // On a timeout tcp_stream has already closed the socket: nothing can be answered.
     if (ec) {
       if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() || ec == bhttp::error::end_of_stream) {
         if (ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
@@ -212,11 +207,6 @@ awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
       if (ec == bhttp::error::body_limit) {
         co_await send(*c, bare_problem(413, "body-too-large", "Request body too large",
                                        "the body may take at most " + std::to_string(opt.body_limit) + " bytes"),
-                      nullptr, true);
-        break;
-      }
-      if (ec == beast::error::timeout) {
-        co_await send(*c, bare_problem(408, "request-timeout", "Request timeout", "the request body did not arrive in time"),
                       nullptr, true);
         break;
       }
