@@ -40,8 +40,9 @@ std::string decode_segment(std::string_view s) {
   return out;
 }
 
+// "{name}": the only braces are the first and last characters.
 bool is_param(const std::string& seg) {
-  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+  return seg.size() > 2 && seg.front() == '{' && seg.find_first_of("{}", 1) == seg.size() - 1;
 }
 
 }  // namespace

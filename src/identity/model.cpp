@@ -1,6 +1,9 @@
 #include "skybill/identity/model.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <string_view>
 
 #include "skybill/core/identifiers.hpp"
 
@@ -16,12 +19,25 @@ std::string trim(std::string s) {
   return s.substr(b, e - b + 1);
 }
 
+// Characters, not bytes: the database checks length(name), which counts characters.
+std::size_t utf8_length(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 // GCC 12 has no std::chrono::tzdb: the system's zoneinfo (package tzdata) is the list.
 bool known_timezone(const std::string& tz) {
-  if (tz.empty() || tz.size() > 64 || tz.find("..") != std::string::npos || tz.front() == '/') return false;
+  if (tz.empty() || tz.size() > 64 || tz.find("..") != std::string::npos || tz.find("//") != std::string::npos ||
+      tz.front() == '/')
+    return false;
   for (unsigned char c : tz)
     if (!(std::isalnum(c) || c == '/' || c == '_' || c == '-' || c == '+')) return false;
-  return std::filesystem::is_regular_file(std::filesystem::path("/usr/share/zoneinfo") / tz);
+  auto path = std::filesystem::path("/usr/share/zoneinfo") / tz;
+  if (!std::filesystem::is_regular_file(path)) return false;
+  // zoneinfo also holds data files that are not zones ("leapseconds"): a zone starts with TZif.
+  char magic[4] = {};
+  std::ifstream in(path, std::ios::binary);
+  return in.read(magic, sizeof magic) && std::string_view(magic, sizeof magic) == "TZif";
 }
 
 void check_inn_kpp(const std::string& inn, const std::string& kpp, bool kpp_required,
@@ -44,7 +60,7 @@ MerchantInput validate_merchant(const MerchantInput& raw) {
   MerchantInput in = raw;
   in.name = trim(in.name);
   std::vector<core::FieldError> errors;
-  if (in.name.empty() || in.name.size() > kMaxName) errors.push_back({"name", "must have 1 to 300 characters"});
+  if (in.name.empty() || utf8_length(in.name) > kMaxName) errors.push_back({"name", "must have 1 to 300 characters"});
   check_inn_kpp(in.inn, in.kpp, false, errors);
   if (!known_timezone(in.timezone)) errors.push_back({"timezone", "must be an IANA time zone such as Europe/Moscow"});
   if (!errors.empty()) throw core::validation_failed(std::move(errors));
@@ -68,10 +84,11 @@ ClientInput parse_client(const nlohmann::json& body) {
   };
   bool inn_ok = text("inn", in.inn);
   bool kpp_ok = text("kpp", in.kpp);
-  if (text("name", in.name) && (in.name.empty() || in.name.size() > kMaxName))
+  if (text("name", in.name) && (in.name.empty() || utf8_length(in.name) > kMaxName))
     errors.push_back({"name", in.name.empty() ? "is required" : "must have at most 300 characters"});
   if (inn_ok && in.inn.empty()) errors.push_back({"inn", "is required"});
-  else if (inn_ok && kpp_ok) check_inn_kpp(in.inn, in.kpp, true, errors);
+  // A non-string KPP is already reported: the INN is still checked, the KPP no further.
+  else if (inn_ok) check_inn_kpp(in.inn, in.kpp, kpp_ok, errors);
   for (const auto& [k, v] : body.items())
     if (k != "inn" && k != "kpp" && k != "name") errors.push_back({k, "is not a known field"});
   if (!errors.empty()) throw core::validation_failed(std::move(errors));
