@@ -43,8 +43,17 @@ boost::asio::awaitable<http::Response> idempotent(db::Pool& pool, const http::Re
   std::string principal = principal_key(req);
   std::string hash = request_hash(req);
   co_await pool.transact([&](db::Tx& tx) {
-    // Serializes requests with one key: a duplicate waits here until the first commits.
-    tx->exec_params("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", principal, key);
+    // Serializes requests with one key: a duplicate waits here until the first commits,
+    // but not for ever: past the wait it is told to come back (409).
+    tx->exec("SET LOCAL lock_timeout = " + std::to_string(kDuplicateWait.count()));
+    try {
+      tx->exec_params("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", principal, key);
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != "55P03") throw;
+      throw core::Problem(409, "idempotency-key-in-use", "Idempotency key in use",
+                          "a request with this Idempotency-Key is still being processed; retry shortly");
+    }
+    tx->exec("SET LOCAL lock_timeout = 0");
     auto rows = tx->exec_params(
         "SELECT request_hash, response_status, response_body, content_type, "
         "created_at > now() - make_interval(hours => $3) AS fresh "

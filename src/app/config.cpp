@@ -58,7 +58,7 @@ void check_url(const std::string& v) {
 
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
-      text("database.url", "PostgreSQL connection URL (required by every command but help)", &Config::database_url,
+      text("database.url", "PostgreSQL connection URL (required by serve, migrate, merchant and staff)", &Config::database_url,
            true, check_url),
       integer("database.pool_size", "connections, and threads running transactions", &Config::database_pool_size, 1, 512),
       text("http.address", "address to listen on", &Config::http_address),

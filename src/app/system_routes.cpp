@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "skybill/db/pool.hpp"
-#include "skybill/db/tx.hpp"
 
 namespace skybill::app {
 

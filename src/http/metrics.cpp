@@ -69,7 +69,7 @@ std::string Metrics::render() const {
            std::to_string(count) + "\n";
   }
 
-  out += "# HELP skybill_http_request_duration_seconds Time from the request's headers to its response.\n";
+  out += "# HELP skybill_http_request_duration_seconds Time from a fully received request to its response.\n";
   out += "# TYPE skybill_http_request_duration_seconds histogram\n";
   for (const auto& [key, h] : latency_) {
     std::string labels = "method=\"" + label_escape(key.first) + "\",route=\"" + label_escape(key.second) + "\"";

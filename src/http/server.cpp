@@ -248,7 +248,8 @@ awaitable<void> Server::Impl::send(Connection& c, Response res, const Request* r
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
   out.set(bhttp::field::server, "skybill");
   if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
-  if (req) out.set("X-Request-Id", req->request_id);
+  // Answers sent before a request exists (413, 431, 400 on bad HTTP) still get an id.
+  out.set("X-Request-Id", req ? req->request_id : crypto::random_hex(16));
   for (auto& [k, v] : res.headers) out.insert(k, v);
   out.keep_alive(!close);
   out.body() = std::move(res.body);

@@ -56,7 +56,9 @@ void add_routes(http::Router& router, db::Pool& pool) {
         db::audit(tx, merchant_entry(req, "client.linked", id), nullptr);
         db::enqueue_event(tx, merchant, "client.linked", result.client);
       }
-      return Response::json(result.created ? 201 : 200, result.client);
+      // 201 when the client is new *to this merchant*: whether another airline knew it already
+      // is not this caller's business.
+      return Response::json(result.linked ? 201 : 200, result.client);
     });
   });
 

@@ -126,7 +126,7 @@ TEST_F(IdentityTest, ClientIsCreatedOnceAndLinkedToEachMerchant) {
   EXPECT_EQ(http.get("/v1/clients/" + id, b.api_key).status, 404);
   EXPECT_EQ(http.get("/v1/clients?inn=7728168971", b.api_key).json()["data"].size(), 0u);
   auto by_b = http.post_json("/v1/clients", body, b.api_key);
-  EXPECT_EQ(by_b.status, 200);
+  EXPECT_EQ(by_b.status, 201) << "new to B, whoever registered it first";
   EXPECT_EQ(by_b.json()["id"], id);
   EXPECT_EQ(http.get("/v1/clients/" + id, b.api_key).status, 200);
   EXPECT_EQ(db->scalar("SELECT count(*) FROM clients WHERE inn = '7728168971'"), "1");
