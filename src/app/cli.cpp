@@ -135,9 +135,13 @@ int cmd_config() {
 }
 
 int dispatch(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+  if (args.empty()) {
+    std::cerr << usage_text();
+    return 2;
+  }
+  if (args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     std::cout << usage_text();
-    return args.empty() ? 2 : 0;
+    return 0;
   }
   const auto& cmd = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());

@@ -230,6 +230,7 @@ awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
     Response res;
     auto url = boost::urls::parse_origin_form(req.target);
     if (!url) {
+      req.route = "unmatched";
       res = bare_problem(400, "bad-request", "Bad request", "the request target is not a valid path");
     } else {
       req.path = std::string(url->encoded_path());

@@ -1,6 +1,6 @@
 #include "skybill/log/log.hpp"
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>  // also declares the stderr sinks
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -53,8 +53,9 @@ std::string utc_timestamp() {
 
 std::shared_ptr<spdlog::logger> logger() {
   static auto instance = [] {
+    // stderr: the command-line tools keep stdout for their JSON result.
     auto l = std::make_shared<spdlog::logger>("skybill",
-                                              std::make_shared<spdlog::sinks::stdout_sink_mt>());
+                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
     l->set_pattern("%v");
     l->flush_on(spdlog::level::trace);
     return l;

@@ -177,6 +177,9 @@ ServerProcess::ServerProcess(Env env, std::chrono::seconds ready_within) {
       }
     if (wait_exit(std::chrono::milliseconds(20))) break;
   }
+  if (!exit_code_) kill(pid_, SIGKILL);
+  wait_exit(std::chrono::seconds(10));
+  reader_.join();
   std::string all;
   for (const auto& l : logs()) all += l.dump() + "\n";
   throw std::runtime_error("skybill serve did not start listening:\n" + all);
