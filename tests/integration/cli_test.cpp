@@ -19,7 +19,6 @@
 
 #include "harness.hpp"
 
-extern char** environ;
 
 using namespace skybill::test;
 namespace fs = std::filesystem;
@@ -51,58 +50,6 @@ std::string random_hex() {
   return os.str();
 }
 
-// Like run_cli, but a command that does not end within `timeout` is killed (exit_code -1):
-// for `serve`, which would otherwise run until the test times out.
-CliResult run_bounded(const std::vector<std::string>& args, const Env& env, std::chrono::seconds timeout) {
-  std::map<std::string, std::string> merged;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    auto eq = kv.find('=');
-    if (eq != std::string::npos) merged[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  for (const auto& [k, v] : env) merged[k] = v;
-  std::vector<std::string> envs, argv = {"skybill"};
-  for (const auto& [k, v] : merged) envs.push_back(k + "=" + v);
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> cargv, cenvp;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  for (auto& e : envs) cenvp.push_back(e.data());
-  cenvp.push_back(nullptr);
-
-  char out_path[] = "/tmp/skybill-cli-out-XXXXXX";
-  char err_path[] = "/tmp/skybill-cli-err-XXXXXX";
-  int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
-  std::string bin = binary_path(), dir = source_dir();
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_fd, STDOUT_FILENO);
-    dup2(err_fd, STDERR_FILENO);
-    if (chdir(dir.c_str()) != 0) _exit(126);
-    execve(bin.c_str(), cargv.data(), cenvp.data());
-    _exit(127);
-  }
-  int status = 0, code = -1;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      break;
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  close(out_fd);
-  close(err_fd);
-  CliResult r{code, slurp(out_path), slurp(err_path)};
-  unlink(out_path);
-  unlink(err_path);
-  return r;
-}
 
 // stdout holds the command's JSON result and nothing else (logs go to stderr).
 nlohmann::json stdout_json(const std::string& out) { return nlohmann::json::parse(out, nullptr, false); }
@@ -257,7 +204,7 @@ TEST_F(CliTest, BadSettingStopsWithOneLineNamingTheVariable) {
     e[var] = value;
     for (const char* cmd : {"serve", "migrate"}) {
       SCOPED_TRACE(cmd);
-      auto r = run_bounded({cmd}, e, std::chrono::seconds(30));
+      auto r = run_cli({cmd}, e, std::chrono::seconds(30));
       EXPECT_NE(r.exit_code, 0);
       EXPECT_NE(r.exit_code, -1) << "still running after 30 s";
       EXPECT_EQ(line_count(r.err), 1) << r.err;
@@ -281,7 +228,7 @@ TEST_F(CliTest, MigrateWithoutDatabaseUrlSaysSo) {
   e["SKYBILL_DATABASE_URL"] = "";
   for (const char* cmd : {"migrate", "serve"}) {
     SCOPED_TRACE(cmd);
-    auto r = run_bounded({cmd}, e, std::chrono::seconds(30));
+    auto r = run_cli({cmd}, e, std::chrono::seconds(30));
     EXPECT_NE(r.exit_code, 0);
     EXPECT_NE(r.exit_code, -1) << "still running after 30 s";
     EXPECT_EQ(line_count(r.err), 1) << r.err;
@@ -440,7 +387,7 @@ TEST_F(CliTest, ChangedOrMissingAppliedMigrationStopsStartUp) {
   EXPECT_NE(migrate.exit_code, 0);
   EXPECT_TRUE(contains(migrate.err, name)) << migrate.err;
   EXPECT_EQ(line_count(migrate.err), 1) << migrate.err;
-  auto serve = run_bounded({"serve"}, e, std::chrono::seconds(30));
+  auto serve = run_cli({"serve"}, e, std::chrono::seconds(30));
   EXPECT_NE(serve.exit_code, 0);
   EXPECT_NE(serve.exit_code, -1) << "serve started despite a changed migration:\n" << serve.out;
   EXPECT_TRUE(contains(serve.err, name)) << serve.err;
@@ -456,7 +403,7 @@ TEST_F(CliTest, ChangedOrMissingAppliedMigrationStopsStartUp) {
   auto missing = run_cli({"migrate"}, e);
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_TRUE(contains(missing.err, gone.filename().string())) << missing.err;
-  auto serve_missing = run_bounded({"serve"}, e, std::chrono::seconds(30));
+  auto serve_missing = run_cli({"serve"}, e, std::chrono::seconds(30));
   EXPECT_NE(serve_missing.exit_code, 0);
   EXPECT_NE(serve_missing.exit_code, -1);
   EXPECT_TRUE(contains(serve_missing.err, gone.filename().string())) << serve_missing.err;

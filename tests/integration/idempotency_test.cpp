@@ -51,18 +51,8 @@ std::map<std::string, std::string> with_key(const std::string& key) { return {{"
 
 }  // namespace
 
-class IdempotencyTest : public ::testing::Test {
+class IdempotencyTest : public ServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    db = new TestDatabase();
-    env = new Env(base_env(*db));
-    server = new ServerProcess(*env);
-  }
-  static void TearDownTestSuite() {
-    delete server;
-    delete env;
-    delete db;
-  }
 
   static std::string count(const std::string& sql) { return db->scalar("SELECT count(*) " + sql); }
   static std::string clients_with_inn(const std::string& inn) {
@@ -84,13 +74,7 @@ class IdempotencyTest : public ::testing::Test {
     return count("FROM idempotency_keys WHERE principal = 'merchant:" + merchant_id + "' AND key = '" + key + "'");
   }
 
-  static TestDatabase* db;
-  static Env* env;
-  static ServerProcess* server;
 };
-TestDatabase* IdempotencyTest::db;
-Env* IdempotencyTest::env;
-ServerProcess* IdempotencyTest::server;
 
 TEST(InnHelper, MakesTheKnownValidInns) {
   EXPECT_EQ(inn_from("770708389"), "7707083893");

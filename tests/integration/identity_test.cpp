@@ -5,25 +5,7 @@
 
 using namespace skybill::test;
 
-class IdentityTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    db = new TestDatabase();
-    env = new Env(base_env(*db));
-    server = new ServerProcess(*env);
-  }
-  static void TearDownTestSuite() {
-    delete server;
-    delete env;
-    delete db;
-  }
-  static TestDatabase* db;
-  static Env* env;
-  static ServerProcess* server;
-};
-TestDatabase* IdentityTest::db;
-Env* IdentityTest::env;
-ServerProcess* IdentityTest::server;
+class IdentityTest : public ServerSuite {};
 
 TEST_F(IdentityTest, MerchantSeesItselfWithItsKey) {
   auto m = create_merchant(*env, "Aeroflot Test", "7702070139", "770201001");

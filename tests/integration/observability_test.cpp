@@ -54,18 +54,8 @@ bool is_hex32(const std::string& s) {
 
 }  // namespace
 
-class ObservabilityTest : public ::testing::Test {
+class ObservabilityTest : public ServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    db = new TestDatabase();
-    env = new Env(base_env(*db));
-    server = new ServerProcess(*env);
-  }
-  static void TearDownTestSuite() {
-    delete server;
-    delete env;
-    delete db;
-  }
 
   static Samples scrape(HttpClient& http) {
     auto r = http.get("/metrics");
@@ -92,13 +82,7 @@ class ObservabilityTest : public ::testing::Test {
     return found;
   }
 
-  static TestDatabase* db;
-  static Env* env;
-  static ServerProcess* server;
 };
-TestDatabase* ObservabilityTest::db;
-Env* ObservabilityTest::env;
-ServerProcess* ObservabilityTest::server;
 
 // ---- health and readiness ----------------------------------------------------------------
 

@@ -138,18 +138,30 @@ Env base_env(const TestDatabase& db) {
           {"SKYBILL_DATABASE_POOL_SIZE", "4"}};
 }
 
-CliResult run_cli(const std::vector<std::string>& args, const Env& env) {
+CliResult run_cli(const std::vector<std::string>& args, const Env& env, std::chrono::seconds timeout) {
   char out_path[] = "/tmp/skybill-cli-out-XXXXXX";
   char err_path[] = "/tmp/skybill-cli-err-XXXXXX";
   int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
   std::vector<std::string> argv = {"skybill"};
   argv.insert(argv.end(), args.begin(), args.end());
   pid_t pid = spawn(argv, env, out_fd, err_fd);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  int status = 0, code = -1;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   close(out_fd);
   close(err_fd);
-  CliResult r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out_path), slurp(err_path)};
+  CliResult r{code, slurp(out_path), slurp(err_path)};
   unlink(out_path);
   unlink(err_path);
   return r;
@@ -160,6 +172,25 @@ MerchantKey create_merchant(const Env& env, const std::string& name, const std::
   if (r.exit_code != 0) throw std::runtime_error("merchant create failed: " + r.err);
   auto j = nlohmann::json::parse(r.out);
   return {j["merchant_id"], j["key_id"], j["api_key"]};
+}
+
+TestDatabase* ServerSuite::db = nullptr;
+Env* ServerSuite::env = nullptr;
+ServerProcess* ServerSuite::server = nullptr;
+
+void ServerSuite::SetUpTestSuite() {
+  db = new TestDatabase();
+  env = new Env(base_env(*db));
+  server = new ServerProcess(*env);
+}
+
+void ServerSuite::TearDownTestSuite() {
+  delete server;
+  delete env;
+  delete db;
+  server = nullptr;
+  env = nullptr;
+  db = nullptr;
 }
 
 ServerProcess::ServerProcess(Env env, std::chrono::seconds ready_within) {

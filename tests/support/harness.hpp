@@ -1,6 +1,7 @@
 #pragma once
 // Test harness: a throwaway database, the real skybill binary as a child process, and an
 // HTTP client over loopback. Needs SKYBILL_TEST_ADMIN_URL (scripts/test sets it).
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -36,8 +37,11 @@ struct CliResult {
   std::string out, err;
 };
 
-// Runs `skybill <args>` with SKYBILL_DATABASE_URL and paths set; waits for it.
-CliResult run_cli(const std::vector<std::string>& args, const Env& env);
+// Runs `skybill <args>` with `env` added to this process's environment and waits for it; a
+// command still running after `timeout` (a `serve` that should have failed) is killed and
+// reported with exit code -1.
+CliResult run_cli(const std::vector<std::string>& args, const Env& env,
+                  std::chrono::seconds timeout = std::chrono::seconds(60));
 
 // `skybill serve` on a free port, its stdout (JSON log lines) collected.
 class ServerProcess {
@@ -106,6 +110,17 @@ class RawConnection {
 
  private:
   int fd_;
+};
+
+// A suite sharing one migrated database and one running server (each test still runs in a
+// process of its own under ctest, so it gets its own).
+class ServerSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  static TestDatabase* db;
+  static Env* env;
+  static ServerProcess* server;
 };
 
 // A merchant with an API key, made through the CLI.
