@@ -99,6 +99,7 @@ struct Server::Impl {
   awaitable<void> send(Connection& c, Response res, const Request* req, bool close);
   awaitable<void> close_gracefully(Connection& c);
   awaitable<Response> handle(Request& req);
+  std::optional<Response> answer_to_read_error(const beast::error_code& ec) const;
   awaitable<void> drain();
   void begin_shutdown();
   void log_access(const Request& req, const Response& res, Clock::time_point started);
@@ -174,24 +175,8 @@ awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
     parser.body_limit(opt.body_limit);
     stream.expires_after(opt.header_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-    if (ec == bhttp::error::header_limit) {
-      co_await send(*c, bare_problem(431, "headers-too-large", "Request header fields too large",
-                                     "headers may take at most " + std::to_string(opt.header_limit) + " bytes"),
-                    nullptr, true);
-      break;
-    }
-    if (ec == bhttp::error::body_limit) {
-      co_await send(*c, bare_problem(413, "body-too-large", "Request body too large",
-                                     "the body may take at most " + std::to_string(opt.body_limit) + " bytes"),
-                    nullptr, true);
-      break;
-    }
-    // On a timeout tcp_stream has already closed the socket: nothing can be answered.
     if (ec) {
-      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() || ec == bhttp::error::end_of_stream) {
-        if (ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-          co_await send(*c, bare_problem(400, "bad-request", "Bad request", ec.message()), nullptr, true);
-      }
+      if (auto answer = answer_to_read_error(ec)) co_await send(*c, std::move(*answer), nullptr, true);
       break;
     }
 
@@ -204,13 +189,10 @@ awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
     if (!parser.is_done()) {
       stream.expires_after(opt.body_timeout);
       co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-      if (ec == bhttp::error::body_limit) {
-        co_await send(*c, bare_problem(413, "body-too-large", "Request body too large",
-                                       "the body may take at most " + std::to_string(opt.body_limit) + " bytes"),
-                      nullptr, true);
+      if (ec) {
+        if (auto answer = answer_to_read_error(ec)) co_await send(*c, std::move(*answer), nullptr, true);
         break;
       }
-      if (ec) break;
     }
 
     auto started = Clock::now();
@@ -243,6 +225,21 @@ awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
     if (close || !stream.socket().is_open()) break;
   }
   co_await close_gracefully(*c);
+}
+
+// What to answer when reading a request failed; nullopt when there is no one to answer: the
+// client went away, or timed out (tcp_stream has closed the socket already).
+std::optional<Response> Server::Impl::answer_to_read_error(const beast::error_code& ec) const {
+  if (ec == bhttp::error::header_limit)
+    return bare_problem(431, "headers-too-large", "Request header fields too large",
+                        "headers may take at most " + std::to_string(opt.header_limit) + " bytes");
+  if (ec == bhttp::error::body_limit)
+    return bare_problem(413, "body-too-large", "Request body too large",
+                        "the body may take at most " + std::to_string(opt.body_limit) + " bytes");
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
+    return bare_problem(400, "bad-request", "Bad request", "malformed HTTP: " + ec.message());
+  return std::nullopt;
 }
 
 awaitable<void> Server::Impl::send(Connection& c, Response res, const Request* req, bool close) {

@@ -52,13 +52,6 @@ class Cluster {
   int port_;
 };
 
-Env env_for(const Cluster& cluster) {
-  return {{"SKYBILL_DATABASE_URL", cluster.url()},
-          {"SKYBILL_CONFIG", source_dir() + "/config/skybill.json"},
-          {"SKYBILL_HTTP_PORT", "0"},
-          {"SKYBILL_LOG_FORMAT", "json"},
-          {"SKYBILL_DATABASE_POOL_SIZE", "4"}};
-}
 
 struct Tally {
   std::atomic<int> ok{0}, unavailable{0}, other{0};
@@ -113,7 +106,7 @@ bool eventually(const std::function<bool()>& f, std::chrono::milliseconds within
 
 TEST(DatabaseTest, PostgresRestartedWhileRequestsRunIsSurvived) {
   Cluster cluster;
-  auto env = env_for(cluster);
+  auto env = base_env(cluster.url());
   ServerProcess server(env);
   auto m = create_merchant(env);
 
@@ -135,7 +128,7 @@ TEST(DatabaseTest, PostgresRestartedWhileRequestsRunIsSurvived) {
 
 TEST(DatabaseTest, OutageGives503AndReadyzFailsThenBothRecover) {
   Cluster cluster;
-  auto env = env_for(cluster);
+  auto env = base_env(cluster.url());
   ServerProcess server(env);
   auto m = create_merchant(env);
   ASSERT_EQ(status_of(server.port(), "/v1/merchant", m.api_key), 200);
@@ -158,7 +151,7 @@ TEST(DatabaseTest, OutageGives503AndReadyzFailsThenBothRecover) {
 
 TEST(DatabaseTest, TransactionsDoNotBlockTheIoThread) {
   Cluster cluster;
-  auto env = env_for(cluster);
+  auto env = base_env(cluster.url());
   env["SKYBILL_HTTP_IO_THREADS"] = "1";
   ServerProcess server(env);
   auto m = create_merchant(env);

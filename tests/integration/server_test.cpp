@@ -228,3 +228,13 @@ TEST_F(ServerTest, SigtermGivesUpOnAStuckRequestAfterTheGrace) {
   EXPECT_GE(elapsed, 600ms);
   EXPECT_LT(elapsed, 3000ms);
 }
+
+TEST_F(ServerTest, MalformedHttpIs400WithARequestId) {
+  ServerProcess server(env_with({}));
+  RawConnection c(server.port());
+  c.send("GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: nope\r\n\r\n");
+  auto got = c.read_until_close(2000ms);
+  EXPECT_EQ(status_line(got), "HTTP/1.1 400 Bad Request") << got;
+  EXPECT_NE(body_of(got).find("https://skybill.dev/problems/bad-request"), std::string::npos);
+  EXPECT_NE(got.find("X-Request-Id: "), std::string::npos);
+}

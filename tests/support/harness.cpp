@@ -130,8 +130,8 @@ void TestDatabase::exec(const std::string& sql) const {
   tx.commit();
 }
 
-Env base_env(const TestDatabase& db) {
-  return {{"SKYBILL_DATABASE_URL", db.url()},
+Env base_env(const std::string& database_url) {
+  return {{"SKYBILL_DATABASE_URL", database_url},
           {"SKYBILL_CONFIG", source_dir() + "/config/skybill.json"},
           {"SKYBILL_HTTP_PORT", "0"},
           {"SKYBILL_LOG_FORMAT", "json"},

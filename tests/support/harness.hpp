@@ -132,7 +132,8 @@ MerchantKey create_merchant(const Env& env, const std::string& name = "Test Air"
 
 std::string binary_path();
 std::string source_dir();
-// The environment a server or CLI needs for `db`.
-Env base_env(const TestDatabase& db);
+// The environment a server or CLI needs for a database.
+Env base_env(const std::string& database_url);
+inline Env base_env(const TestDatabase& db) { return base_env(db.url()); }
 
 }  // namespace skybill::test
