@@ -18,7 +18,7 @@ void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metr
 
   router.add("GET", "/readyz", http::Access::anyone, [&pool, &migrations](Request&) -> awaitable<Response> {
     std::string drift;
-    co_await pool.transact([&](db::Tx& tx) { drift = db::schema_drift(tx, migrations); });
+    co_await pool.read([&](db::Tx& tx) { drift = db::schema_drift(tx, migrations); });
     if (!drift.empty()) throw core::Problem(503, "not-ready", "Not ready", drift);
     co_return Response::json(200, {{"status", "ready"}, {"migrations", migrations.size()}});
   });

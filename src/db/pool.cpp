@@ -78,12 +78,13 @@ struct Pool::Impl {
 
   // One attempt: a transaction on `conn`, committed. A pooled connection that went stale while
   // idle (the server restarted) fails at BEGIN, before any work: replace it once.
-  void attempt(std::unique_ptr<pqxx::connection>& conn, const std::function<void(Tx&)>& work) {
+  static void attempt_transaction(Impl& pool, std::unique_ptr<pqxx::connection>& conn,
+                                  const std::function<void(Tx&)>& work) {
     std::optional<pqxx::work> w;
     try {
       w.emplace(*conn);
     } catch (const pqxx::broken_connection&) {
-      conn = connect();
+      conn = pool.connect();
       w.emplace(*conn);
     }
     Tx tx(*conn, *w);
@@ -91,15 +92,27 @@ struct Pool::Impl {
     w->commit();
   }
 
-  void execute(const std::function<void(Tx&)>& work, Retry retry) {
+  // Autocommit has no BEGIN to notice a stale connection with: execute() retries a read once
+  // on a lost connection instead (reading again is harmless).
+  static void attempt_autocommit(Impl&, std::unique_ptr<pqxx::connection>& conn,
+                                 const std::function<void(Tx&)>& work) {
+    pqxx::nontransaction n(*conn);
+    Tx tx(*conn, n);
+    work(tx);
+  }
+
+  using Attempt = void (*)(Impl&, std::unique_ptr<pqxx::connection>&, const std::function<void(Tx&)>&);
+
+  void execute(const std::function<void(Tx&)>& work, Retry retry, Attempt attempt) {
     if (stopped) throw Unavailable("the server is shutting down");
     for (int n = 1;; ++n) {
       auto conn = acquire();
       try {
-        attempt(conn, work);
+        attempt(*this, conn, work);
         release(std::move(conn));
         return;
       } catch (const pqxx::broken_connection& e) {
+        if (attempt == attempt_autocommit && n == 1) continue;
         log::event(log::Level::warn, "database connection lost", {{"error", e.what()}});
         throw Unavailable("the database connection was lost; retry the request");
       } catch (const pqxx::in_doubt_error& e) {
@@ -121,25 +134,36 @@ Pool::Pool(PoolOptions options) : impl_(std::make_unique<Impl>(std::move(options
 
 Pool::~Pool() { shutdown(); }
 
-asio::awaitable<void> Pool::transact(std::function<void(Tx&)> work, Retry retry) {
+// Runs `job` on a pool thread; the awaiting coroutine resumes on its own executor.
+asio::awaitable<void> Pool::on_pool_thread(std::function<void()> job) {
   Impl* impl = impl_.get();
   ++impl->waiting;
   co_await asio::co_spawn(
       impl->threads.get_executor(),
-      [impl, &work, retry]() -> asio::awaitable<void> {
+      [impl, &job]() -> asio::awaitable<void> {
         --impl->waiting;
         ++impl->in_use;
         struct Release {
           Impl* impl;
           ~Release() { --impl->in_use; }
         } release{impl};
-        impl->execute(work, retry);
+        job();
         co_return;
       },
       asio::use_awaitable);
 }
 
-void Pool::transact_sync(std::function<void(Tx&)> work, Retry retry) { impl_->execute(work, retry); }
+asio::awaitable<void> Pool::transact(std::function<void(Tx&)> work, Retry retry) {
+  co_await on_pool_thread([&] { impl_->execute(work, retry, Impl::attempt_transaction); });
+}
+
+asio::awaitable<void> Pool::read(std::function<void(Tx&)> work) {
+  co_await on_pool_thread([&] { impl_->execute(work, Retry::no, Impl::attempt_autocommit); });
+}
+
+void Pool::transact_sync(std::function<void(Tx&)> work, Retry retry) {
+  impl_->execute(work, retry, Impl::attempt_transaction);
+}
 
 int Pool::size() const { return impl_->opt.size; }
 int Pool::in_use() const { return impl_->in_use.load(); }

@@ -39,7 +39,7 @@ int parse_limit(const Request& req) {
 void add_routes(http::Router& router, db::Pool& pool) {
   router.add("GET", "/v1/merchant", http::Access::merchant, [&pool](Request& req) -> awaitable<Response> {
     std::optional<nlohmann::json> merchant;
-    co_await pool.transact([&](db::Tx& tx) { merchant = store::merchant_json(tx, req.caller().id); });
+    co_await pool.read([&](db::Tx& tx) { merchant = store::merchant_json(tx, req.caller().id); });
     if (!merchant) throw core::not_found("merchant");
     (*merchant)["key"] = {{"id", req.caller().key_id}, {"mode", req.caller().live ? "live" : "test"}};
     co_return Response::json(200, *merchant);
@@ -66,7 +66,7 @@ void add_routes(http::Router& router, db::Pool& pool) {
     const auto& id = req.param("id");
     std::optional<nlohmann::json> client;
     if (is_uuid(id))
-      co_await pool.transact([&](db::Tx& tx) { client = store::linked_client(tx, req.caller().id, id); });
+      co_await pool.read([&](db::Tx& tx) { client = store::linked_client(tx, req.caller().id, id); });
     if (!client) throw core::not_found("client " + id);
     co_return Response::json(200, *client);
   });
@@ -80,7 +80,7 @@ void add_routes(http::Router& router, db::Pool& pool) {
     if (filter.after_id && !is_uuid(*filter.after_id))
       throw core::validation_failed({{"cursor", "must be the next_cursor of a previous page"}});
     std::vector<nlohmann::json> rows;
-    co_await pool.transact([&](db::Tx& tx) {
+    co_await pool.read([&](db::Tx& tx) {
       filter.limit += 1;  // one more tells whether there is a next page
       rows = store::linked_clients(tx, req.caller().id, filter);
     });
@@ -94,14 +94,14 @@ void add_routes(http::Router& router, db::Pool& pool) {
 
   router.add("GET", "/admin/api/me", http::Access::staff, [&pool](Request& req) -> awaitable<Response> {
     std::optional<nlohmann::json> staff;
-    co_await pool.transact([&](db::Tx& tx) { staff = store::staff_json(tx, req.caller().id); });
+    co_await pool.read([&](db::Tx& tx) { staff = store::staff_json(tx, req.caller().id); });
     if (!staff) throw core::not_found("staff user");
     co_return Response::json(200, *staff);
   });
 
   router.add("GET", "/admin/api/merchants", http::Access::staff, [&pool](Request&) -> awaitable<Response> {
     std::vector<nlohmann::json> merchants;
-    co_await pool.transact([&](db::Tx& tx) { merchants = store::all_merchants(tx); });
+    co_await pool.read([&](db::Tx& tx) { merchants = store::all_merchants(tx); });
     co_return Response::json(200, {{"data", merchants}});
   });
 }
@@ -112,7 +112,7 @@ http::Authenticator make_authenticator(db::Pool& pool) {
     if (!kind) co_return std::nullopt;  // not even shaped like a key: no database round trip
     auto hash = hash_key(token);
     std::optional<http::Principal> principal;
-    co_await pool.transact([&](db::Tx& tx) {
+    co_await pool.read([&](db::Tx& tx) {
       principal = *kind == KeyKind::staff ? store::find_staff_key(tx, hash) : store::find_merchant_key(tx, hash);
     });
     co_return principal;

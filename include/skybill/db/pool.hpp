@@ -42,6 +42,9 @@ class Pool {
   boost::asio::awaitable<void> transact(std::function<void(Tx&)> work, Retry retry = Retry::no);
   // The same, blocking the calling thread (command-line tools, start-up).
   void transact_sync(std::function<void(Tx&)> work, Retry retry = Retry::no);
+  // For one read statement: runs without BEGIN/COMMIT (each statement commits on its own),
+  // saving two round trips. Several statements here do not share a snapshot.
+  boost::asio::awaitable<void> read(std::function<void(Tx&)> work);
 
   int size() const;
   int in_use() const;
@@ -51,6 +54,7 @@ class Pool {
   void shutdown();
 
  private:
+  boost::asio::awaitable<void> on_pool_thread(std::function<void()> job);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -1,19 +1,19 @@
 #pragma once
-// The transaction handed to store code. Includes libpqxx: include it from store.cpp files only.
+// What store code runs its statements on. Includes libpqxx: include it from store.cpp files only.
 #include <pqxx/pqxx>
 
 namespace skybill::db {
 
 class Tx {
  public:
-  Tx(pqxx::connection& conn, pqxx::work& work) : conn_(conn), work_(work) {}
-  pqxx::work& operator*() { return work_; }
-  pqxx::work* operator->() { return &work_; }
+  Tx(pqxx::connection& conn, pqxx::transaction_base& t) : conn_(conn), t_(t) {}
+  pqxx::transaction_base& operator*() { return t_; }
+  pqxx::transaction_base* operator->() { return &t_; }
   pqxx::connection& connection() { return conn_; }
 
  private:
   pqxx::connection& conn_;
-  pqxx::work& work_;
+  pqxx::transaction_base& t_;
 };
 
 }  // namespace skybill::db
