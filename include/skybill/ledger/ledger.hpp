@@ -1,0 +1,56 @@
+#pragma once
+// Double-entry ledger: money moves only as balanced entries of postings between accounts.
+// Balances are derived from postings, never stored on the side.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "skybill/core/money.hpp"
+
+namespace skybill::db { class Tx; }
+
+namespace skybill::ledger {
+
+enum class Owner { client, merchant, gateway };
+// client: receivable (invoices owed), credit_receivable (owed under the credit line: its
+// balance is the credit used), deposit (prepaid by the client: a liability, negative balance).
+// merchant: payable (owed to the airline). gateway: bank (money at the gateway's bank).
+enum class Kind { receivable, credit_receivable, deposit, payable, bank };
+
+struct AccountRef {
+  Owner owner;
+  std::string owner_id;  // client or merchant uuid; empty for the gateway
+  Kind kind;
+  std::string currency;  // ISO 4217 code
+};
+
+// Debit positive, credit negative, in minor units.
+struct Posting {
+  AccountRef account;
+  std::int64_t amount_minor;
+};
+
+struct Entry {
+  std::string kind;       // "deposit.top_up", "booking.guaranteed", ...
+  std::string reference;  // what it is about: a booking, invoice or client id
+  std::string memo;
+  std::vector<Posting> postings;
+};
+
+// Pure: throws core::Problem (422 "unbalanced-entry") unless the entry has at least two
+// postings, no zero amount, and sums to zero in every currency; and overflow-safe.
+void check_balanced(const Entry& e);
+
+// Writes the entry (accounts made on first use) in the caller's transaction; returns its id.
+std::string post(db::Tx& tx, const Entry& e);
+// Sum of the account's postings (0 for an account never used).
+std::int64_t balance(db::Tx& tx, const AccountRef& account);
+
+struct Imbalance {
+  std::string what;  // "entry 12 sums to 100 RUB", "book sums to -5 USD"
+};
+// Every entry and the whole book per currency; empty when all balance.
+std::vector<Imbalance> verify(db::Tx& tx);
+
+}  // namespace skybill::ledger
