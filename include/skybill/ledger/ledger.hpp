@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "skybill/core/money.hpp"
@@ -47,10 +48,29 @@ std::string post(db::Tx& tx, const Entry& e);
 // Sum of the account's postings (0 for an account never used).
 std::int64_t balance(db::Tx& tx, const AccountRef& account);
 
+struct AccountBalance {
+  AccountRef account;
+  std::int64_t balance_minor;
+};
+// Every account of one owner (owner_id empty for the gateway), with its balance.
+std::vector<AccountBalance> balances(db::Tx& tx, Owner owner, const std::string& owner_id);
+
 struct Imbalance {
-  std::string what;  // "entry 12 sums to 100 RUB", "book sums to -5 USD"
+  std::string what;      // "entry 12 sums to 1.00 RUB", "the book sums to -0.05 USD"
+  std::string entry_id;  // empty when the whole book is meant
 };
 // Every entry and the whole book per currency; empty when all balance.
 std::vector<Imbalance> verify(db::Tx& tx);
+
+struct BookSize {
+  std::int64_t accounts = 0, entries = 0, postings = 0;
+};
+BookSize book_size(db::Tx& tx);
+
+// The names the database and JSON use ("client", "credit_receivable"), and back.
+const char* to_string(Owner owner) noexcept;
+const char* to_string(Kind kind) noexcept;
+std::optional<Owner> parse_owner(std::string_view text) noexcept;
+std::optional<Kind> parse_kind(std::string_view text) noexcept;
 
 }  // namespace skybill::ledger
