@@ -11,6 +11,8 @@
 #include "skybill/db/migrations.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/identity/accounts.hpp"
+#include "skybill/identity/credit.hpp"
+#include "skybill/ledger/ledger.hpp"
 #include "skybill/log/log.hpp"
 
 namespace skybill::app {
@@ -31,6 +33,14 @@ Commands:
   staff key create --name N --role admin|accountant|support
                                         create a staff user with a staff key (ss_…, shown once)
   staff key revoke --key-id ID          revoke a staff key
+  client credit set --inn INN [--kpp K] --limit 500000.00 [--currency RUB] --deferral-days N
+                    [--approved|--not-approved]
+                                        set a client's credit line (approved unless --not-approved)
+  client deposit add --inn INN [--kpp K] --amount 100000.00 [--currency RUB]
+                                        a manual deposit top-up, posted to the ledger
+  client show --inn INN [--kpp K]       a client's credit lines and deposits per currency
+  ledger verify                         check that every entry and the whole book balance
+                                        (exit 1 and the imbalances when they do not)
   config                                print the settings in effect
   help, --help                          this text
   version, --version                    the version
@@ -126,6 +136,101 @@ int cmd_staff(const std::vector<std::string>& args) {
   throw UsageError("unknown staff command; see skybill --help");
 }
 
+nlohmann::json client_json(const identity::ClientSummary& c) {
+  return {{"id", c.id}, {"inn", c.inn}, {"kpp", c.kpp}, {"name", c.name}};
+}
+
+nlohmann::json credit_line_json(const identity::CreditLine& l) {
+  return {{"limit", l.limit.to_string()},
+          {"used", l.used.to_string()},
+          {"available", l.available.to_string()},
+          {"deferral_days", l.deferral_days},
+          {"approved", l.approved}};
+}
+
+// "30" -> 30; anything but 1 to 3 digits -> -1, which the use case reports as out of range.
+int days_option(const std::string& text) {
+  if (text.empty() || text.size() > 3) return -1;
+  for (char c : text)
+    if (c < '0' || c > '9') return -1;
+  return std::stoi(text);
+}
+
+int cmd_client(const std::vector<std::string>& args) {
+  auto sub = [&](std::size_t from) { return std::vector<std::string>(args.begin() + from, args.end()); };
+  std::optional<Options> o;
+  if (args.size() >= 2 && args[0] == "credit" && args[1] == "set")
+    o.emplace(sub(2), std::set<std::string>{"inn", "kpp", "limit", "currency", "deferral-days"},
+              std::set<std::string>{"approved", "not-approved"});
+  else if (args.size() >= 2 && args[0] == "deposit" && args[1] == "add")
+    o.emplace(sub(2), std::set<std::string>{"inn", "kpp", "amount", "currency"}, std::set<std::string>{});
+  else if (args[0] == "show")
+    o.emplace(sub(1), std::set<std::string>{"inn", "kpp"}, std::set<std::string>{});
+  else
+    throw UsageError("unknown client command; see skybill --help");
+  identity::ClientRef client{o->required("inn"), o->optional("kpp").value_or("")};
+  const auto currency = o->optional("currency").value_or("RUB");
+
+  if (args[0] == "credit") {
+    if (o->flag("approved") && o->flag("not-approved"))
+      throw UsageError("--approved and --not-approved exclude each other");
+    auto limit = o->required("limit");
+    auto days = o->required("deferral-days");
+    auto config = with_database();
+    db::Pool pool({.url = config.database_url, .size = 1});
+    auto set = identity::Credit(pool).set_credit_line(client, currency, limit, days_option(days),
+                                                      !o->flag("not-approved"));
+    print({{"client", client_json(set.client)}, {"currency", currency}, {"credit_line", credit_line_json(set.line)}});
+    return 0;
+  }
+  if (args[0] == "deposit") {
+    auto amount = o->required("amount");
+    auto config = with_database();
+    db::Pool pool({.url = config.database_url, .size = 1});
+    auto d = identity::Credit(pool).add_deposit(client, currency, amount);
+    print({{"client", client_json(d.client)},
+           {"currency", currency},
+           {"amount", d.amount.to_string()},
+           {"deposit", d.balance.to_string()},
+           {"entry_id", d.entry_id}});
+    return 0;
+  }
+  auto config = with_database();
+  db::Pool pool({.url = config.database_url, .size = 1});
+  auto b = identity::Credit(pool).client_balances(client);
+  nlohmann::json balances = nlohmann::json::object();
+  for (const auto& c : b.currencies)
+    balances[c.currency] = {{"credit_line", c.credit_line ? credit_line_json(*c.credit_line) : nlohmann::json()},
+                            {"deposit", c.deposit.to_string()}};
+  print({{"client", client_json(b.client)}, {"balances", balances}});
+  return 0;
+}
+
+int cmd_ledger(const std::vector<std::string>& args) {
+  if (args[0] != "verify") throw UsageError("unknown ledger command; see skybill --help");
+  Options(std::vector<std::string>(args.begin() + 1, args.end()), {}, {});
+  auto config = with_database();
+  db::Pool pool({.url = config.database_url, .size = 1});
+  std::vector<ledger::Imbalance> imbalances;
+  ledger::BookSize size;
+  pool.transact_sync([&](db::Tx& tx) {
+    imbalances = ledger::verify(tx);
+    size = ledger::book_size(tx);
+  });
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& i : imbalances)
+    list.push_back({{"entry_id", i.entry_id.empty() ? nlohmann::json() : nlohmann::json(i.entry_id)}, {"what", i.what}});
+  print({{"balanced", imbalances.empty()},
+         {"accounts", size.accounts},
+         {"entries", size.entries},
+         {"postings", size.postings},
+         {"imbalances", list}});
+  if (imbalances.empty()) return 0;
+  std::cerr << "skybill: the ledger does not balance: " << imbalances.size() << " imbalance(s), the first: "
+            << imbalances.front().what << "\n";
+  return 1;
+}
+
 int cmd_config() {
   auto config = configured();
   nlohmann::json out = nlohmann::json::object();
@@ -160,6 +265,8 @@ int dispatch(const std::vector<std::string>& args) {
   if (cmd == "config") return cmd_config();
   if (cmd == "merchant" && !rest.empty()) return cmd_merchant(rest);
   if (cmd == "staff" && !rest.empty()) return cmd_staff(rest);
+  if (cmd == "client" && !rest.empty()) return cmd_client(rest);
+  if (cmd == "ledger" && !rest.empty()) return cmd_ledger(rest);
   throw UsageError("unknown command: " + cmd + "; see skybill --help");
 }
 

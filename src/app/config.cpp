@@ -78,6 +78,16 @@ const std::vector<Setting>& settings() {
               3'600'000),
       integer("http.shutdown_grace_ms", "time requests in flight get to finish on SIGTERM",
               &Config::http_shutdown_grace_ms, 0, 600'000),
+      text("http.public_url", "base URL clients reach the service at (hosted payment page links)",
+           &Config::http_public_url, false,
+           [](const std::string& v) {
+             if (!(v.starts_with("http://") || v.starts_with("https://")) || v.ends_with("/"))
+               throw std::invalid_argument("expected an http(s) URL without a trailing slash");
+           }),
+      integer("clock.offset_seconds", "shifts this instance's clock (tests and drills only; 0 in production)",
+              &Config::clock_offset_seconds, -10LL * 365 * 86400, 10LL * 365 * 86400),
+      integer("jobs.interval_ms", "how often time-driven jobs (booking expiry) run", &Config::jobs_interval_ms, 10,
+              3'600'000),
       text("log.level", "trace, debug, info, warn, error or off", &Config::log_level, false,
            [](const std::string& v) { log::parse_level(v); }),
       text("log.format", "text or json", &Config::log_format, false, [](const std::string& v) { log::parse_format(v); }),

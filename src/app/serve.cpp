@@ -4,6 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "skybill/api/idempotency.hpp"
+#include "skybill/booking/routes.hpp"
+#include "skybill/invoicing/invoicing.hpp"
+#include "skybill/support/cases.hpp"
 #include "skybill/core/calendar.hpp"
 #include "skybill/db/migrations.hpp"
 #include "skybill/db/pool.hpp"
@@ -32,9 +35,15 @@ int serve(const Config& config) {
   metrics.add_gauge("skybill_db_pool_in_use", "Transactions running now.", [&] { return pool.in_use(); });
   metrics.add_gauge("skybill_db_pool_waiting", "Transactions waiting for a connection.", [&] { return pool.waiting(); });
 
+  core::OffsetClock clock(std::chrono::seconds(config.clock_offset_seconds));
+  booking::RouteContext bookings{pool, clock, config.http_public_url, invoicing::enricher()};
+
   http::Router router;
   add_system_routes(router, pool, metrics, migrations);
   identity::add_routes(router, pool);
+  booking::add_routes(router, bookings);
+  invoicing::add_routes(router, bookings);
+  support::add_routes(router, pool);
 
   http::ServerOptions options{
       .address = config.http_address,
@@ -53,6 +62,11 @@ int serve(const Config& config) {
   server.every(kIdempotencyPurgeInterval, "idempotency-purge", [&pool]() -> boost::asio::awaitable<void> {
     co_await pool.transact([](db::Tx& tx) { api::purge_idempotency_keys(tx); });
   });
+  server.every(std::chrono::milliseconds(config.jobs_interval_ms), "booking-expiry",
+               [&pool, &clock]() -> boost::asio::awaitable<void> {
+                 if (int n = co_await invoicing::expire_bookings(pool, clock))
+                   log::event(log::Level::info, "bookings expired", {{"count", n}});
+               });
   log::event(log::Level::info, "listening",
              {{"address", config.http_address},
               {"port", server.port()},

@@ -49,7 +49,7 @@ void add_routes(http::Router& router, db::Pool& pool) {
     auto input = parse_client(req.json());
     co_return co_await api::idempotent(pool, req, [&](db::Tx& tx) {
       const auto& merchant = req.caller().id;
-      auto result = store::upsert_and_link_client(tx, merchant, input);
+      auto result = link_client(tx, merchant, input);
       auto id = result.client["id"].get<std::string>();
       if (result.created) db::audit(tx, merchant_entry(req, "client.created", id), result.client);
       if (result.linked) {
@@ -66,7 +66,7 @@ void add_routes(http::Router& router, db::Pool& pool) {
     const auto& id = req.param("id");
     std::optional<nlohmann::json> client;
     if (is_uuid(id))
-      co_await pool.read([&](db::Tx& tx) { client = store::linked_client(tx, req.caller().id, id); });
+      co_await pool.read([&](db::Tx& tx) { client = find_linked_client(tx, req.caller().id, id); });
     if (!client) throw core::not_found("client " + id);
     co_return Response::json(200, *client);
   });

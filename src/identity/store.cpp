@@ -20,6 +20,8 @@ nlohmann::json merchant_row(const pqxx::row& r) {
           {"created_at", r["created_at"].as<std::string>()}};
 }
 
+}  // namespace
+
 nlohmann::json client_row(const pqxx::row& r) {
   auto kpp = r["kpp"].as<std::string>();
   return {{"id", r["id"].as<std::string>()},
@@ -28,6 +30,8 @@ nlohmann::json client_row(const pqxx::row& r) {
           {"name", r["name"].as<std::string>()},
           {"created_at", r["created_at"].as<std::string>()}};
 }
+
+namespace {
 
 constexpr const char* kMerchantColumns =
     "id, name, inn, kpp, timezone, settings::text AS settings, " RFC3339("created_at") " AS created_at";
@@ -130,7 +134,14 @@ std::optional<http::Principal> find_staff_key(db::Tx& tx, const std::string& has
   return p;
 }
 
-ClientUpsert upsert_and_link_client(db::Tx& tx, const std::string& merchant_id, const ClientInput& in) {
+}  // namespace skybill::identity::store
+
+namespace skybill::identity {
+
+using store::client_row;
+using store::kClientColumns;
+
+LinkedClient link_client(db::Tx& tx, const std::string& merchant_id, const ClientInput& in) {
   // A concurrent insert of the same entity makes this wait for it and then do nothing.
   auto inserted = tx->exec_params(
       "INSERT INTO clients (inn, kpp, name) VALUES ($1, $2, $3) ON CONFLICT (inn, kpp) DO NOTHING RETURNING id",
@@ -148,7 +159,8 @@ ClientUpsert upsert_and_link_client(db::Tx& tx, const std::string& merchant_id, 
   return {client, created, linked};
 }
 
-std::optional<nlohmann::json> linked_client(db::Tx& tx, const std::string& merchant_id, const std::string& client_id) {
+std::optional<nlohmann::json> find_linked_client(db::Tx& tx, const std::string& merchant_id,
+                                                 const std::string& client_id) {
   auto rows = tx->exec_params(std::string("SELECT ") + kClientColumns +
                                   " FROM clients c JOIN merchant_clients mc ON mc.client_id = c.id "
                                   "WHERE mc.merchant_id = $1::uuid AND c.id = $2::uuid",
@@ -156,6 +168,15 @@ std::optional<nlohmann::json> linked_client(db::Tx& tx, const std::string& merch
   if (rows.empty()) return std::nullopt;
   return client_row(rows[0]);
 }
+
+nlohmann::json merchant_settings(db::Tx& tx, const std::string& merchant_id) {
+  auto rows = tx->exec_params("SELECT settings::text FROM merchants WHERE id = $1::uuid", merchant_id);
+  return rows.empty() ? nlohmann::json::object() : nlohmann::json::parse(rows[0][0].as<std::string>());
+}
+
+}  // namespace skybill::identity
+
+namespace skybill::identity::store {
 
 std::vector<nlohmann::json> linked_clients(db::Tx& tx, const std::string& merchant_id, const ClientFilter& f) {
   auto rows = tx->exec_params(std::string("SELECT ") + kClientColumns +

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "skybill/http/message.hpp"
+#include "skybill/identity/clients.hpp"
 #include "skybill/identity/model.hpp"
 
 namespace skybill::db { class Tx; }
@@ -31,14 +32,6 @@ std::optional<nlohmann::json> staff_json(db::Tx& tx, const std::string& staff_id
 std::optional<http::Principal> find_merchant_key(db::Tx& tx, const std::string& hash);
 std::optional<http::Principal> find_staff_key(db::Tx& tx, const std::string& hash);
 
-struct ClientUpsert {
-  nlohmann::json client;
-  bool created;  // the legal entity was new to the gateway
-  bool linked;   // it was linked to this merchant just now
-};
-ClientUpsert upsert_and_link_client(db::Tx& tx, const std::string& merchant_id, const ClientInput& in);
-std::optional<nlohmann::json> linked_client(db::Tx& tx, const std::string& merchant_id,
-                                            const std::string& client_id);
 struct ClientFilter {
   std::optional<std::string> inn, kpp, after_id;
   int limit = 50;

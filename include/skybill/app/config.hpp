@@ -21,6 +21,9 @@ struct Config {
   int http_idle_timeout_ms = 60'000;
   int http_body_timeout_ms = 30'000;
   int http_shutdown_grace_ms = 10'000;
+  std::string http_public_url = "http://localhost:8080";
+  long long clock_offset_seconds = 0;
+  int jobs_interval_ms = 10'000;
   std::string log_level = "info";
   std::string log_format = "text";
   std::string paths_migrations = "migrations";

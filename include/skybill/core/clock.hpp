@@ -18,6 +18,17 @@ class SystemClock final : public Clock {
   TimePoint now() const override;
 };
 
+// The system clock shifted by a fixed offset: lets a second instance live "in the future"
+// (clock.offset_seconds) so that time-driven jobs can be exercised without waiting.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(std::chrono::seconds offset) : offset_(offset) {}
+  TimePoint now() const override;
+
+ private:
+  std::chrono::seconds offset_;
+};
+
 // A clock that only moves when told to.
 class ManualClock final : public Clock {
  public:

@@ -177,7 +177,7 @@ TEST(Config, EveryEnvironmentVariableIsConsultedAndMatchesItsKey) {
   FakeEnv env;
   load_config("", "test.json", env.fn());
   auto settings = describe(Config{});
-  EXPECT_EQ(settings.size(), 16u);
+  EXPECT_EQ(settings.size(), 19u);
   std::set<std::string> expected;
   for (const auto& s : settings) {
     EXPECT_EQ(s.env, env_name_of(s.key));
@@ -368,7 +368,10 @@ TEST(Config, DescribeListsEverySettingWithItsCurrentValue) {
   c.http_body_limit = 1LL << 30;
   std::map<std::string, SettingInfo> by_key;
   for (auto& s : describe(c)) by_key[s.key] = s;
-  EXPECT_EQ(by_key.size(), 16u);
+  EXPECT_EQ(by_key.size(), 19u);
+  EXPECT_EQ(by_key.at("http.public_url").current, "http://localhost:8080");
+  EXPECT_EQ(by_key.at("clock.offset_seconds").env, "SKYBILL_CLOCK_OFFSET_SECONDS");
+  EXPECT_EQ(by_key.at("jobs.interval_ms").current, "10000");
   EXPECT_EQ(by_key.at("http.port").current, "9090");
   EXPECT_EQ(by_key.at("http.port").env, "SKYBILL_HTTP_PORT");
   EXPECT_EQ(by_key.at("log.format").current, "json");
@@ -405,4 +408,15 @@ TEST(Config, DescribeRoundTripsThroughTheEnvironment) {
 }
 
 }  // namespace
+}  // namespace skybill::app
+
+namespace skybill::app {
+
+TEST(Config, PublicUrlMustBeHttpWithoutATrailingSlash) {
+  for (const char* bad : {"https://pay.skybill.example/", "ftp://x", "pay.skybill.example"})
+    EXPECT_THROW(load("", {{"SKYBILL_HTTP_PUBLIC_URL", bad}}), ConfigError) << bad;
+  EXPECT_EQ(load("", {{"SKYBILL_HTTP_PUBLIC_URL", "https://pay.skybill.example"}}).http_public_url,
+            "https://pay.skybill.example");
+}
+
 }  // namespace skybill::app

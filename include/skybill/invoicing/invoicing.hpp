@@ -1,0 +1,30 @@
+#pragma once
+// Payment options for a booking, the client's choice of one, and the invoices issued for it.
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "skybill/booking/routes.hpp"
+#include "skybill/options/engine.hpp"
+
+namespace skybill::invoicing {
+
+// Merchant settings (merchants.settings) as the engine reads them. Unknown or malformed keys
+// are ignored in favour of the defaults; the product caps (30 days deferral) always hold.
+//   {"disabled_methods": ["card_hold"], "guarantee_letter_lead_minutes": 30,
+//    "invoice_due_hours": 24, "invoice_safety_margin_minutes": 60, "max_deferral_days": 30,
+//    "invoice_prefix": "SB"}
+options::Settings settings_from_json(const nlohmann::json& settings);
+
+// The booking's options now and its current invoice, added to its JSON.
+booking::Enrich enricher();
+
+// POST /v1/bookings/{id}/payment-choice, /cancel, /tickets, /ticketing-failed; GET /v1/invoices.
+void add_routes(http::Router& router, const booking::RouteContext& ctx);
+
+// The expiry job: bookings whose time limit passed unpaid and unguaranteed become expired and
+// their open invoice void. Safe with many instances. Returns how many expired.
+boost::asio::awaitable<int> expire_bookings(db::Pool& pool, const core::Clock& clock);
+
+}  // namespace skybill::invoicing

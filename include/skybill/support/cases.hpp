@@ -1,0 +1,25 @@
+#pragma once
+// Support cases opened by negative scenarios, inside the use case's own transaction.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "skybill/core/clock.hpp"
+#include "skybill/http/router.hpp"
+
+namespace skybill::db {
+class Pool;
+class Tx;
+}  // namespace skybill::db
+
+namespace skybill::support {
+
+// type: ticketing_failed | price_change_after_guarantee | choice_after_expiry
+std::string open_case(db::Tx& tx, const std::string& merchant_id, const std::string& booking_id,
+                      const std::string& type, const std::string& notes, core::TimePoint now);
+
+// GET /v1/cases (status, booking, type filters; cursor pagination).
+void add_routes(http::Router& router, db::Pool& pool);
+
+}  // namespace skybill::support

@@ -1,0 +1,170 @@
+#include "skybill/booking/routes.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <algorithm>
+#include <charconv>
+
+#include "skybill/api/idempotency.hpp"
+#include "skybill/core/problem.hpp"
+#include "skybill/core/time.hpp"
+#include "skybill/crypto/crypto.hpp"
+#include "skybill/db/journal.hpp"
+#include "skybill/db/pool.hpp"
+#include "skybill/identity/clients.hpp"
+
+namespace skybill::booking {
+
+using boost::asio::awaitable;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr std::size_t kPayTokenLength = 32;
+constexpr int kMaxPage = 100;
+const char* const kStatuses[] = {"pending",  "awaiting_payment", "ticketing_authorized", "paid",
+                                 "ticketed", "cancelled",        "expired",              "ticketing_failed"};
+
+nlohmann::json lines_json(const std::vector<Line>& lines, const core::Currency& cur) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& l : lines) {
+    nlohmann::json j = {{"kind", std::string(to_string(l.kind))},
+                        {"description", l.description},
+                        {"amount", core::Money(l.amount_minor, cur).to_string()},
+                        {"vat_rate", std::string(core::to_string(l.vat_rate))},
+                        {"vat", core::Money(l.vat_minor, cur).to_string()}};
+    if (l.passenger) j["passenger"] = *l.passenger;
+    if (l.emd) j["emd"] = *l.emd;
+    out.push_back(j);
+  }
+  return out;
+}
+
+std::string resolve_client(db::Tx& tx, const Request& req, const ClientRef& ref) {
+  const auto& merchant = req.caller().id;
+  if (ref.id) {
+    if (!identity::find_linked_client(tx, merchant, *ref.id))
+      throw core::validation_failed({{"client.id", "no client with this id is linked to your account"}});
+    return *ref.id;
+  }
+  auto linked = identity::link_client(tx, merchant, {ref.inn, ref.kpp, ref.name});
+  auto id = linked.client["id"].get<std::string>();
+  if (linked.linked) {
+    db::audit(tx, {"merchant:" + merchant, merchant, "client.linked", id, req.request_id}, nullptr);
+    db::enqueue_event(tx, merchant, "client.linked", linked.client);
+  }
+  return id;
+}
+
+nlohmann::json full_json(db::Tx& tx, const RouteContext& ctx, const Booking& b, core::TimePoint now) {
+  auto client = identity::find_linked_client(tx, b.merchant_id, b.client_id).value_or(nlohmann::json(nullptr));
+  auto out = booking_json(b, client, ctx.public_url);
+  if (ctx.enrich) ctx.enrich(tx, b, now, out);
+  return out;
+}
+
+BookingFilter parse_filter(const Request& req) {
+  std::vector<core::FieldError> errors;
+  BookingFilter f;
+  if (auto v = req.query_param("limit")) {
+    int n = 0;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || p != v->data() + v->size() || n < 1 || n > kMaxPage)
+      errors.push_back({"limit", "must be a whole number from 1 to 100"});
+    f.limit = n;
+  }
+  f.status = req.query_param("status");
+  if (f.status && std::none_of(std::begin(kStatuses), std::end(kStatuses), [&](auto s) { return *f.status == s; }))
+    errors.push_back({"status", "is not a booking status"});
+  f.reference = req.query_param("reference");
+  f.client_id = req.query_param("client");
+  if (f.client_id && !identity::is_uuid(*f.client_id)) errors.push_back({"client", "must be a client id"});
+  f.after_id = req.query_param("cursor");
+  if (f.after_id && !identity::is_uuid(*f.after_id)) errors.push_back({"cursor", "must be the next_cursor of a previous page"});
+  for (auto [name, slot] : {std::pair{"created_from", &f.created_from}, std::pair{"created_to", &f.created_to}})
+    if (auto v = req.query_param(name)) {
+      *slot = core::parse_rfc3339(*v);
+      if (!*slot) errors.push_back({name, "must be an RFC 3339 time with its offset"});
+    }
+  if (!errors.empty()) throw core::validation_failed(std::move(errors));
+  return f;
+}
+
+}  // namespace
+
+nlohmann::json booking_json(const Booking& b, const nlohmann::json& client, const std::string& public_url) {
+  const auto& cur = core::currency(b.currency);
+  return {{"id", b.id},
+          {"reference", b.reference},
+          {"pnr", b.pnr},
+          {"status", b.status},
+          {"client", client},
+          {"contact_email", b.contact_email},
+          {"passengers", b.passengers},
+          {"segments", b.segments},
+          {"currency", b.currency},
+          {"lines", lines_json(b.lines, cur)},
+          {"totals", totals_json(totals(b.lines), cur)},
+          {"price_version", b.price_version},
+          {"ticketing_time_limit", core::to_rfc3339(b.ticketing_time_limit)},
+          {"payment_method", b.payment_method ? nlohmann::json(*b.payment_method) : nlohmann::json(nullptr)},
+          {"payment_url", public_url + "/pay/" + b.pay_token},
+          {"metadata", b.metadata},
+          {"created_at", core::to_rfc3339(b.created_at)},
+          {"updated_at", core::to_rfc3339(b.updated_at)}};
+}
+
+void add_routes(http::Router& router, const RouteContext& ctx) {
+  router.add("POST", "/v1/bookings", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
+    auto now = ctx.clock.now();
+    auto input = parse_booking(req.json(), now);
+    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+      const auto& merchant = req.caller().id;
+      auto client_id = resolve_client(tx, req, input.client);
+      auto id = insert_booking(tx, merchant, client_id, input, crypto::random_base62(kPayTokenLength), now);
+      if (!id) {
+        auto existing = booking_id_by_reference(tx, merchant, input.reference);
+        throw core::Problem(409, "booking-reference-taken", "Booking reference already used",
+                            "booking " + existing + " already has reference " + input.reference);
+      }
+      add_price_version(tx, *id, 1, input.lines, now);
+      auto booking = *load_booking(tx, merchant, *id, false);
+      auto body = full_json(tx, ctx, booking, now);
+      db::audit(tx, {"merchant:" + merchant, merchant, "booking.created", *id, req.request_id},
+                {{"reference", input.reference}, {"totals", body["totals"]}});
+      db::enqueue_event(tx, merchant, "booking.created", body);
+      return Response::json(201, body);
+    });
+  });
+
+  router.add("GET", "/v1/bookings/{id}", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
+    const auto& id = req.param("id");
+    auto now = ctx.clock.now();
+    std::optional<nlohmann::json> body;
+    if (identity::is_uuid(id))
+      co_await ctx.pool.transact([&](db::Tx& tx) {
+        if (auto b = load_booking(tx, req.caller().id, id, false)) body = full_json(tx, ctx, *b, now);
+      });
+    if (!body) throw core::not_found("booking " + id);
+    co_return Response::json(200, *body);
+  });
+
+  router.add("GET", "/v1/bookings", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
+    auto filter = parse_filter(req);
+    auto now = ctx.clock.now();
+    nlohmann::json data = nlohmann::json::array();
+    nlohmann::json next = nullptr;
+    co_await ctx.pool.transact([&](db::Tx& tx) {
+      filter.limit += 1;  // one more tells whether there is a next page
+      auto rows = list_bookings(tx, req.caller().id, filter);
+      if (static_cast<int>(rows.size()) == filter.limit) {
+        rows.pop_back();
+        next = rows.back().id;
+      }
+      for (const auto& b : rows) data.push_back(full_json(tx, ctx, b, now));
+    });
+    co_return Response::json(200, {{"data", data}, {"next_cursor", next}});
+  });
+}
+
+}  // namespace skybill::booking

@@ -1,0 +1,202 @@
+// After the choice: cancel, tickets issued, ticketing failed, and the expiry job.
+#include <boost/asio/awaitable.hpp>
+#include <regex>
+
+#include "invoices.hpp"
+#include "lifecycle.hpp"
+#include "skybill/api/idempotency.hpp"
+#include "skybill/core/problem.hpp"
+#include "skybill/core/time.hpp"
+#include "skybill/db/journal.hpp"
+#include "skybill/db/pool.hpp"
+#include "skybill/db/tx.hpp"
+#include "skybill/identity/clients.hpp"
+#include "skybill/identity/model.hpp"
+#include "skybill/invoicing/invoicing.hpp"
+#include "skybill/ledger/ledger.hpp"
+#include "skybill/support/cases.hpp"
+
+namespace skybill::invoicing {
+
+using boost::asio::awaitable;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr int kExpiryBatch = 100;
+const std::regex kTicketNumber(R"(^\d{13}$)");
+
+// The booking, locked, or 404.
+booking::Booking locked_booking(db::Tx& tx, const Request& req) {
+  const auto& id = req.param("id");
+  std::optional<booking::Booking> b;
+  if (identity::is_uuid(id)) b = booking::load_booking(tx, req.caller().id, id, true);
+  if (!b) throw core::not_found("booking " + id);
+  return *b;
+}
+
+Response booking_response(db::Tx& tx, const booking::RouteContext& ctx, const std::string& merchant,
+                          const std::string& id, core::TimePoint now, int status = 200) {
+  auto b = *booking::load_booking(tx, merchant, id, false);
+  auto client = identity::find_linked_client(tx, merchant, b.client_id).value_or(nullptr);
+  auto body = booking::booking_json(b, client, ctx.public_url);
+  body["tickets"] = tx->exec_params1("SELECT tickets::text FROM bookings WHERE id = $1::uuid", id)[0].as<std::string>();
+  body["tickets"] = nlohmann::json::parse(body["tickets"].get<std::string>());
+  enricher()(tx, b, now, body);
+  return Response::json(status, body);
+}
+
+void void_with_events(db::Tx& tx, const std::string& merchant, const std::string& booking_id, core::TimePoint now,
+                      const std::string& actor, const std::string& request_id, const std::string& reason) {
+  if (auto inv = void_open_invoice(tx, booking_id, now)) {
+    db::audit(tx, {actor, merchant, "invoice.voided", inv->id, request_id}, {{"number", inv->number}, {"reason", reason}});
+    db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, *inv));
+  }
+}
+
+std::vector<std::pair<int, std::string>> parse_tickets(const nlohmann::json& body, std::size_t passengers) {
+  std::vector<core::FieldError> errors;
+  std::vector<std::pair<int, std::string>> out;
+  if (!body.is_object() || !body.contains("tickets") || !body["tickets"].is_array() || body["tickets"].empty())
+    throw core::validation_failed({{"tickets", "must be a non-empty array of {passenger, number}"}});
+  for (const auto& [k, v] : body.items())
+    if (k != "tickets") errors.push_back({k, "is not a known field"});
+  const auto& list = body["tickets"];
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    auto path = "tickets[" + std::to_string(i) + "]";
+    const auto& t = list[i];
+    if (!t.is_object()) {
+      errors.push_back({path, "must be an object"});
+      continue;
+    }
+    auto p = t.find("passenger");
+    auto n = t.find("number");
+    if (p == t.end() || !p->is_number_integer() || p->get<long long>() < 0 ||
+        p->get<long long>() >= static_cast<long long>(passengers))
+      errors.push_back({path + ".passenger", "must be the index of a passenger"});
+    if (n == t.end() || !n->is_string() || !std::regex_match(n->get<std::string>(), kTicketNumber))
+      errors.push_back({path + ".number", "must be a 13-digit ticket number"});
+    for (const auto& [k, v] : t.items())
+      if (k != "passenger" && k != "number") errors.push_back({path + "." + k, "is not a known field"});
+    if (errors.empty()) out.emplace_back(p->get<int>(), n->get<std::string>());
+  }
+  if (!errors.empty()) throw core::validation_failed(std::move(errors));
+  return out;
+}
+
+// Reverses the guarantee's ledger entry (credit used or deposit spent) of the booking's invoice.
+void release_guarantee(db::Tx& tx, const booking::Booking& b) {
+  auto inv = current_invoice(tx, b.id);
+  if (!inv) return;
+  ledger::Kind from;
+  if (inv->method == "credit_line") from = ledger::Kind::credit_receivable;
+  else if (inv->method == "deposit") from = ledger::Kind::deposit;
+  else return;
+  ledger::post(tx, {"booking." + inv->method + ".released",
+                    inv->id,
+                    "ticketing failed for booking " + b.reference + ": guarantee of invoice " + inv->number + " released",
+                    {{{ledger::Owner::merchant, b.merchant_id, ledger::Kind::payable, b.currency}, inv->amount_minor},
+                     {{ledger::Owner::client, b.client_id, from, b.currency}, -inv->amount_minor}}});
+  tx->exec_params("UPDATE invoices SET status = 'void', voided_at = $2::timestamptz WHERE id = $1::uuid", inv->id,
+                  core::to_rfc3339(b.updated_at));
+}
+
+}  // namespace
+
+void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx) {
+  router.add("POST", "/v1/bookings/{id}/cancel", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
+    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+      auto now = ctx.clock.now();
+      auto b = locked_booking(tx, req);
+      const auto& merchant = req.caller().id;
+      if (!booking::is_open(b.status))
+        throw core::Problem(409, "booking-not-cancellable", "Booking cannot be cancelled",
+                            "booking " + b.id + " is " + b.status +
+                                "; a guaranteed or paid booking is settled by a refund instead");
+      void_with_events(tx, merchant, b.id, now, "merchant:" + merchant, req.request_id, "booking cancelled");
+      booking::set_status(tx, b.id, "cancelled", std::nullopt, now);
+      db::audit(tx, {"merchant:" + merchant, merchant, "booking.cancelled", b.id, req.request_id}, nullptr);
+      auto res = booking_response(tx, ctx, merchant, b.id, now);
+      db::enqueue_event(tx, merchant, "booking.cancelled", nlohmann::json::parse(res.body));
+      return res;
+    });
+  });
+
+  router.add("POST", "/v1/bookings/{id}/tickets", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
+    auto body = req.json();
+    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+      auto now = ctx.clock.now();
+      auto b = locked_booking(tx, req);
+      const auto& merchant = req.caller().id;
+      auto tickets = parse_tickets(body, b.passengers.size());
+      if (b.status != "ticketing_authorized" && b.status != "paid")
+        throw core::Problem(409, "ticketing-not-authorized", "Ticketing is not authorized",
+                            "booking " + b.id + " is " + b.status + "; tickets may be issued once it is guaranteed or paid");
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& [p, n] : tickets) list.push_back({{"passenger", p}, {"number", n}});
+      tx->exec_params("UPDATE bookings SET tickets = $2::jsonb WHERE id = $1::uuid", b.id, list.dump());
+      booking::set_status(tx, b.id, "ticketed", std::nullopt, now);
+      db::audit(tx, {"merchant:" + merchant, merchant, "booking.ticketed", b.id, req.request_id}, {{"tickets", list}});
+      auto res = booking_response(tx, ctx, merchant, b.id, now);
+      db::enqueue_event(tx, merchant, "booking.ticketed", nlohmann::json::parse(res.body));
+      return res;
+    });
+  });
+
+  router.add("POST", "/v1/bookings/{id}/ticketing-failed", http::Access::merchant,
+             [&ctx](Request& req) -> awaitable<Response> {
+               auto body = req.body.empty() ? nlohmann::json::object() : req.json();
+               if (!body.is_object() || (body.contains("reason") && !body["reason"].is_string()))
+                 throw core::validation_failed({{"reason", "must be a string"}});
+               auto reason = body.value("reason", std::string("the airline could not issue the ticket"));
+               co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+                 auto now = ctx.clock.now();
+                 auto b = locked_booking(tx, req);
+                 const auto& merchant = req.caller().id;
+                 if (b.status != "ticketing_authorized")
+                   throw core::Problem(409, "ticketing-not-authorized", "Ticketing was not authorized",
+                                       "booking " + b.id + " is " + b.status);
+                 booking::set_status(tx, b.id, "ticketing_failed", std::nullopt, now);
+                 b.updated_at = now;
+                 release_guarantee(tx, b);
+                 support::open_case(tx, merchant, b.id, "ticketing_failed", reason, now);
+                 db::audit(tx, {"merchant:" + merchant, merchant, "booking.ticketing_failed", b.id, req.request_id},
+                           {{"reason", reason}});
+                 auto res = booking_response(tx, ctx, merchant, b.id, now);
+                 db::enqueue_event(tx, merchant, "booking.ticketing_failed", nlohmann::json::parse(res.body));
+                 return res;
+               });
+             });
+}
+
+awaitable<int> expire_bookings(db::Pool& pool, const core::Clock& clock) {
+  int total = 0;
+  for (;;) {
+    int batch = 0;
+    auto now = clock.now();
+    // SKIP LOCKED: another instance's job, or a choice in progress, keeps its rows.
+    co_await pool.transact([&](db::Tx& tx) {
+      auto rows = tx->exec_params(
+          "WITH due AS (SELECT id FROM bookings WHERE status IN ('pending', 'awaiting_payment') "
+          "  AND ticketing_time_limit <= $1::timestamptz ORDER BY ticketing_time_limit LIMIT $2 "
+          "  FOR UPDATE SKIP LOCKED) "
+          "UPDATE bookings b SET status = 'expired', updated_at = $1::timestamptz FROM due WHERE b.id = due.id "
+          "RETURNING b.id, b.merchant_id, b.reference",
+          core::to_rfc3339(now), kExpiryBatch);
+      for (const auto& r : rows) {
+        auto id = r["id"].as<std::string>();
+        auto merchant = r["merchant_id"].as<std::string>();
+        void_with_events(tx, merchant, id, now, "system", {}, "ticketing time limit passed");
+        db::audit(tx, {"system", merchant, "booking.expired", id, {}}, nullptr);
+        db::enqueue_event(tx, merchant, "booking.expired",
+                          {{"id", id}, {"reference", r["reference"].as<std::string>()}, {"status", "expired"}});
+      }
+      batch = static_cast<int>(rows.size());
+    });
+    total += batch;
+    if (batch < kExpiryBatch) co_return total;
+  }
+}
+
+}  // namespace skybill::invoicing

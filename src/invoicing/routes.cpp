@@ -1,0 +1,216 @@
+#include <boost/asio/awaitable.hpp>
+#include <charconv>
+
+#include "funds.hpp"
+#include "invoices.hpp"
+#include "skybill/api/idempotency.hpp"
+#include "skybill/core/problem.hpp"
+#include "skybill/core/time.hpp"
+#include "skybill/db/journal.hpp"
+#include "skybill/db/pool.hpp"
+#include "skybill/identity/clients.hpp"
+#include "skybill/identity/model.hpp"
+#include "skybill/invoicing/invoicing.hpp"
+#include "skybill/ledger/ledger.hpp"
+#include "skybill/support/cases.hpp"
+#include "lifecycle.hpp"
+
+namespace skybill::invoicing {
+
+using boost::asio::awaitable;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr int kMaxPage = 100;
+
+options::Input engine_input(db::Tx& tx, const booking::Booking& b, core::TimePoint now, bool lock_funds,
+                            const options::Settings& settings) {
+  auto funds = load_funds(tx, b.client_id, b.currency, lock_funds);
+  return options::Input{now,
+                        b.ticketing_time_limit,
+                        core::Money(booking::totals(b.lines).amount_minor, core::currency(b.currency)),
+                        funds.credit,
+                        funds.deposit_minor,
+                        settings};
+}
+
+nlohmann::json options_json(const std::vector<options::Option>& opts) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& o : opts)
+    out.push_back({{"method", std::string(options::to_string(o.method))},
+                   {"available", o.available},
+                   {"reason", o.reason},
+                   {"due_at", o.due_at ? nlohmann::json(core::to_rfc3339(*o.due_at)) : nlohmann::json(nullptr)},
+                   {"ticket_at_once", o.ticket_at_once}});
+  return out;
+}
+
+// The ledger entry a guarantee makes now: the gateway owes the airline at once, and the client
+// owes the gateway (credit line) or has paid from its deposit.
+std::optional<ledger::Entry> guarantee_entry(options::Method m, const booking::Booking& b, const Invoice& inv) {
+  ledger::Kind from;
+  if (m == options::Method::credit_line) from = ledger::Kind::credit_receivable;
+  else if (m == options::Method::deposit) from = ledger::Kind::deposit;
+  else return std::nullopt;
+  return ledger::Entry{"booking." + std::string(options::to_string(m)),
+                       inv.id,
+                       "invoice " + inv.number + " for booking " + b.reference,
+                       {{{ledger::Owner::client, b.client_id, from, b.currency}, inv.amount_minor},
+                        {{ledger::Owner::merchant, b.merchant_id, ledger::Kind::payable, b.currency}, -inv.amount_minor}}};
+}
+
+options::Method parse_choice(const nlohmann::json& body) {
+  if (!body.is_object()) throw core::validation_failed({{"", "the body must be a JSON object"}});
+  std::vector<core::FieldError> errors;
+  for (const auto& [k, v] : body.items())
+    if (k != "method") errors.push_back({k, "is not a known field"});
+  auto it = body.find("method");
+  std::optional<options::Method> m;
+  if (it == body.end() || !it->is_string() || !(m = options::parse_method(it->get<std::string>())))
+    errors.push_back({"method", "must be one of credit_line, deposit, card_hold, guarantee_letter, card, invoice"});
+  if (!errors.empty()) throw core::validation_failed(std::move(errors));
+  return *m;
+}
+
+std::string prefix_of(const nlohmann::json& settings) {
+  auto it = settings.find("invoice_prefix");
+  if (it != settings.end() && it->is_string() && !it->get<std::string>().empty() && it->get<std::string>().size() <= 8)
+    return it->get<std::string>();
+  return "SB";
+}
+
+InvoiceFilter parse_invoice_filter(const Request& req) {
+  std::vector<core::FieldError> errors;
+  InvoiceFilter f;
+  if (auto v = req.query_param("limit")) {
+    int n = 0;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || p != v->data() + v->size() || n < 1 || n > kMaxPage)
+      errors.push_back({"limit", "must be a whole number from 1 to 100"});
+    f.limit = n;
+  }
+  f.status = req.query_param("status");
+  if (f.status && *f.status != "open" && *f.status != "paid" && *f.status != "partially_paid" &&
+      *f.status != "void" && *f.status != "overdue")
+    errors.push_back({"status", "must be open, paid, partially_paid, void or overdue"});
+  for (auto [name, slot] : {std::pair{"booking", &f.booking_id}, std::pair{"client", &f.client_id},
+                            std::pair{"cursor", &f.after_id}})
+    if (auto v = req.query_param(name)) {
+      if (!identity::is_uuid(*v)) errors.push_back({name, "must be an id"});
+      *slot = *v;
+    }
+  if (!errors.empty()) throw core::validation_failed(std::move(errors));
+  return f;
+}
+
+}  // namespace
+
+booking::Enrich enricher() {
+  return [](db::Tx& tx, const booking::Booking& b, core::TimePoint now, nlohmann::json& out) {
+    auto settings = settings_from_json(identity::merchant_settings(tx, b.merchant_id));
+    if (booking::is_open(b.status))
+      out["payment_options"] = options_json(options::evaluate(engine_input(tx, b, now, false, settings)));
+    else
+      out["payment_options"] = nlohmann::json::array();
+    auto inv = current_invoice(tx, b.id);
+    out["invoice"] = inv ? invoice_json(tx, *inv) : nlohmann::json(nullptr);
+  };
+}
+
+void add_routes(http::Router& router, const booking::RouteContext& ctx) {
+  router.add("POST", "/v1/bookings/{id}/payment-choice", http::Access::merchant,
+             [&ctx](Request& req) -> awaitable<Response> {
+               auto method = parse_choice(req.json());
+               const auto& id = req.param("id");
+               if (!identity::is_uuid(id)) throw core::not_found("booking " + id);
+               co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+                 const auto& merchant = req.caller().id;
+                 auto now = ctx.clock.now();
+                 auto b = booking::load_booking(tx, merchant, id, true);
+                 if (!b) throw core::not_found("booking " + id);
+                 if (b->status == "expired") {
+                   // The expiry won the race: people look at it, and the 409 is stored with the case.
+                   support::open_case(tx, merchant, b->id, "choice_after_expiry",
+                                      "payment method " + std::string(options::to_string(method)) +
+                                          " chosen after the booking expired",
+                                      now);
+                   return Response::problem(core::Problem(409, "booking-expired", "Booking expired",
+                                                          "booking " + id + " expired at its ticketing time limit"),
+                                            req.path);
+                 }
+                 if (!booking::is_open(b->status))
+                   throw core::Problem(409, "booking-not-open", "Booking is not open for payment",
+                                       "booking " + id + " is " + b->status);
+                 auto method_name = std::string(options::to_string(method));
+                 if (b->payment_method == method_name)
+                   throw core::Problem(409, "payment-method-already-chosen", "Payment method already chosen",
+                                       method_name + " was already chosen for booking " + id);
+                 auto merchant_settings = identity::merchant_settings(tx, merchant);
+                 auto option = options::evaluate(
+                     engine_input(tx, *b, now, true, settings_from_json(merchant_settings)), method);
+                 if (!option.available)
+                   throw core::Problem(409, "payment-method-unavailable", "Payment method unavailable", option.reason);
+
+                 auto actor = db::AuditEntry{"merchant:" + merchant, merchant, "", "", req.request_id};
+                 if (auto old = void_open_invoice(tx, b->id, now)) {
+                   actor.action = "invoice.voided";
+                   actor.subject = old->id;
+                   db::audit(tx, actor, {{"number", old->number}, {"reason", "payment method changed"}});
+                   db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, *old));
+                 }
+                 bool paid_now = method == options::Method::deposit;
+                 auto inv = issue_invoice(tx, *b, method_name, paid_now ? "paid" : "open", option.due_at.value_or(now),
+                                          now, prefix_of(merchant_settings));
+                 if (auto entry = guarantee_entry(method, *b, inv)) ledger::post(tx, *entry);
+                 auto status = option.ticket_at_once && options::is_guarantee(method) ? "ticketing_authorized"
+                                                                                      : "awaiting_payment";
+                 booking::set_status(tx, b->id, status, method_name, now);
+
+                 auto inv_json = invoice_json(tx, inv);
+                 actor.action = "invoice.issued";
+                 actor.subject = inv.id;
+                 db::audit(tx, actor, {{"number", inv.number}, {"method", method_name}, {"booking_id", b->id}});
+                 db::enqueue_event(tx, merchant, "invoice.issued", inv_json);
+                 auto updated = *booking::load_booking(tx, merchant, b->id, false);
+                 auto client = identity::find_linked_client(tx, merchant, updated.client_id).value_or(nullptr);
+                 auto body = booking::booking_json(updated, client, ctx.public_url);
+                 enricher()(tx, updated, now, body);
+                 if (std::string(status) == "ticketing_authorized")
+                   db::enqueue_event(tx, merchant, "booking.ticketing_authorized", body);
+                 return Response::json(200, body);
+               });
+             });
+
+  add_lifecycle_routes(router, ctx);
+
+  router.add("GET", "/v1/invoices/{id}", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
+    const auto& id = req.param("id");
+    std::optional<nlohmann::json> body;
+    if (identity::is_uuid(id))
+      co_await ctx.pool.transact([&](db::Tx& tx) {
+        if (auto inv = load_invoice(tx, req.caller().id, id)) body = invoice_json(tx, *inv);
+      });
+    if (!body) throw core::not_found("invoice " + id);
+    co_return Response::json(200, *body);
+  });
+
+  router.add("GET", "/v1/invoices", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
+    auto filter = parse_invoice_filter(req);
+    nlohmann::json data = nlohmann::json::array();
+    nlohmann::json next = nullptr;
+    co_await ctx.pool.transact([&](db::Tx& tx) {
+      filter.limit += 1;
+      auto rows = list_invoices(tx, req.caller().id, filter);
+      if (static_cast<int>(rows.size()) == filter.limit) {
+        rows.pop_back();
+        next = rows.back().id;
+      }
+      for (const auto& inv : rows) data.push_back(invoice_json(tx, inv));
+    });
+    co_return Response::json(200, {{"data", data}, {"next_cursor", next}});
+  });
+}
+
+}  // namespace skybill::invoicing

@@ -1,0 +1,77 @@
+#include "skybill/support/cases.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <charconv>
+
+#include "skybill/core/problem.hpp"
+#include "skybill/core/time.hpp"
+#include "skybill/db/journal.hpp"
+#include "skybill/db/pool.hpp"
+#include "skybill/db/tx.hpp"
+#include "skybill/identity/model.hpp"
+
+namespace skybill::support {
+
+using boost::asio::awaitable;
+
+std::string open_case(db::Tx& tx, const std::string& merchant_id, const std::string& booking_id,
+                      const std::string& type, const std::string& notes, core::TimePoint now) {
+  auto ts = core::to_rfc3339(now);
+  auto id = tx->exec_params1(
+                  "INSERT INTO support_cases (merchant_id, booking_id, type, notes, created_at, updated_at) "
+                  "VALUES ($1::uuid, $2::uuid, $3, $4, $5::timestamptz, $5::timestamptz) RETURNING id",
+                  merchant_id, booking_id, type, notes, ts)[0]
+                .as<std::string>();
+  nlohmann::json payload = {{"id", id}, {"booking_id", booking_id}, {"type", type}, {"notes", notes}};
+  db::audit(tx, {"system", merchant_id, "support_case.opened", id, {}}, payload);
+  db::enqueue_event(tx, merchant_id, "support_case.opened", payload);
+  return id;
+}
+
+void add_routes(http::Router& router, db::Pool& pool) {
+  router.add("GET", "/v1/cases", http::Access::merchant, [&pool](http::Request& req) -> awaitable<http::Response> {
+    std::vector<core::FieldError> errors;
+    auto status = req.query_param("status");
+    if (status && *status != "open" && *status != "closed") errors.push_back({"status", "must be open or closed"});
+    auto booking = req.query_param("booking");
+    if (booking && !identity::is_uuid(*booking)) errors.push_back({"booking", "must be a booking id"});
+    auto cursor = req.query_param("cursor");
+    if (cursor && !identity::is_uuid(*cursor)) errors.push_back({"cursor", "must be the next_cursor of a previous page"});
+    int limit = 50;
+    if (auto v = req.query_param("limit")) {
+      auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), limit);
+      if (ec != std::errc() || p != v->data() + v->size() || limit < 1 || limit > 100)
+        errors.push_back({"limit", "must be a whole number from 1 to 100"});
+    }
+    if (!errors.empty()) throw core::validation_failed(std::move(errors));
+    auto opt = [](const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; };
+    nlohmann::json data = nlohmann::json::array();
+    nlohmann::json next = nullptr;
+    co_await pool.read([&](db::Tx& tx) {
+      auto rows = tx->exec_params(
+          "SELECT id, booking_id, type, status, notes, "
+          "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at "
+          "FROM support_cases c WHERE merchant_id = $1::uuid AND ($2::text IS NULL OR status = $2) "
+          "AND ($3::uuid IS NULL OR booking_id = $3::uuid) "
+          "AND ($4::uuid IS NULL OR (c.created_at, c.id) > (SELECT created_at, id FROM support_cases "
+          "     WHERE id = $4::uuid AND merchant_id = $1::uuid)) "
+          "ORDER BY c.created_at, c.id LIMIT $5",
+          req.caller().id, opt(status), opt(booking), opt(cursor), limit + 1);
+      for (const auto& r : rows)
+        data.push_back({{"id", r["id"].as<std::string>()},
+                        {"booking_id", r["booking_id"].is_null() ? nlohmann::json(nullptr)
+                                                                 : nlohmann::json(r["booking_id"].as<std::string>())},
+                        {"type", r["type"].as<std::string>()},
+                        {"status", r["status"].as<std::string>()},
+                        {"notes", r["notes"].as<std::string>()},
+                        {"created_at", r["created_at"].as<std::string>()}});
+    });
+    if (static_cast<int>(data.size()) > limit) {
+      data.erase(data.end() - 1);
+      next = data.back()["id"];
+    }
+    co_return http::Response::json(200, {{"data", data}, {"next_cursor", next}});
+  });
+}
+
+}  // namespace skybill::support
