@@ -62,10 +62,12 @@ int serve(const Config& config) {
   server.every(kIdempotencyPurgeInterval, "idempotency-purge", [&pool]() -> boost::asio::awaitable<void> {
     co_await pool.transact([](db::Tx& tx) { api::purge_idempotency_keys(tx); });
   });
-  server.every(std::chrono::milliseconds(config.jobs_interval_ms), "booking-expiry",
+  server.every(std::chrono::milliseconds(config.jobs_interval_ms), "bookings-and-invoices",
                [&pool, &clock]() -> boost::asio::awaitable<void> {
                  if (int n = co_await invoicing::expire_bookings(pool, clock))
                    log::event(log::Level::info, "bookings expired", {{"count", n}});
+                 if (int n = co_await invoicing::mark_overdue_invoices(pool, clock))
+                   log::event(log::Level::info, "invoices overdue", {{"count", n}});
                });
   log::event(log::Level::info, "listening",
              {{"address", config.http_address},

@@ -61,7 +61,7 @@ Invoice issue_invoice(db::Tx& tx, const booking::Booking& b, const std::string& 
 
 std::optional<Invoice> void_open_invoice(db::Tx& tx, const std::string& booking_id, core::TimePoint now) {
   auto rows = tx->exec_params(std::string("UPDATE invoices i SET status = 'void', voided_at = $2::timestamptz "
-                                          "WHERE i.booking_id = $1::uuid AND i.status = 'open' RETURNING ") +
+                                          "WHERE i.booking_id = $1::uuid AND i.status IN ('open', 'overdue') RETURNING ") +
                                   kColumns,
                               booking_id, core::to_rfc3339(now));
   if (rows.empty()) return std::nullopt;

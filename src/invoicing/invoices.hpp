@@ -21,7 +21,7 @@ struct Invoice {
 // year (the year in the merchant's time zone): "<prefix>-2026-000123".
 Invoice issue_invoice(db::Tx& tx, const booking::Booking& b, const std::string& method, const std::string& status,
                       core::TimePoint due_at, core::TimePoint now, const std::string& prefix);
-// Voids the booking's open invoice, if any, and returns it.
+// Voids the booking's unpaid (open or overdue) invoice, if any, and returns it.
 std::optional<Invoice> void_open_invoice(db::Tx& tx, const std::string& booking_id, core::TimePoint now);
 // The invoice that is not void (open, paid, ...), newest first; nullopt when none.
 std::optional<Invoice> current_invoice(db::Tx& tx, const std::string& booking_id);

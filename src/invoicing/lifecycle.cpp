@@ -199,4 +199,28 @@ awaitable<int> expire_bookings(db::Pool& pool, const core::Clock& clock) {
   }
 }
 
+awaitable<int> mark_overdue_invoices(db::Pool& pool, const core::Clock& clock) {
+  int total = 0;
+  for (;;) {
+    int batch = 0;
+    auto now = clock.now();
+    co_await pool.transact([&](db::Tx& tx) {
+      auto rows = tx->exec_params(
+          "WITH due AS (SELECT id FROM invoices WHERE status = 'open' AND due_at <= $1::timestamptz "
+          "  ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+          "UPDATE invoices i SET status = 'overdue' FROM due WHERE i.id = due.id RETURNING i.id, i.merchant_id",
+          core::to_rfc3339(now), kExpiryBatch);
+      for (const auto& r : rows) {
+        auto merchant = r["merchant_id"].as<std::string>();
+        auto inv = *load_invoice(tx, merchant, r["id"].as<std::string>());
+        db::audit(tx, {"system", merchant, "invoice.overdue", inv.id, {}}, {{"number", inv.number}});
+        db::enqueue_event(tx, merchant, "invoice.overdue", invoice_json(tx, inv));
+      }
+      batch = static_cast<int>(rows.size());
+    });
+    total += batch;
+    if (batch < kExpiryBatch) co_return total;
+  }
+}
+
 }  // namespace skybill::invoicing

@@ -185,6 +185,52 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
 
   add_lifecycle_routes(router, ctx);
 
+  router.add("PUT", "/v1/bookings/{id}/lines", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
+    auto body = req.json();
+    const auto& id = req.param("id");
+    if (!identity::is_uuid(id)) throw core::not_found("booking " + id);
+    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+      const auto& merchant = req.caller().id;
+      auto now = ctx.clock.now();
+      auto b = booking::load_booking(tx, merchant, id, true);
+      if (!b) throw core::not_found("booking " + id);
+      if (b->status == "ticketing_authorized" || b->status == "paid" || b->status == "ticketed") {
+        // Committed with its support case: people decide between a refund and an additional invoice.
+        support::open_case(tx, merchant, b->id, "price_change_after_guarantee",
+                           "a price change was attempted after the booking was " + b->status, now);
+        return Response::problem(
+            core::Problem(409, "price-locked", "Price can no longer change",
+                          "booking " + id + " is " + b->status +
+                              ": to charge more issue an additional invoice, to charge less make a refund"),
+            req.path);
+      }
+      if (!booking::is_open(b->status))
+        throw core::Problem(409, "booking-not-open", "Booking is not open", "booking " + id + " is " + b->status);
+      auto lines = booking::parse_lines(body, b->currency, b->passengers.size());
+      auto before = booking::totals_json(booking::totals(b->lines), core::currency(b->currency));
+      booking::add_price_version(tx, b->id, b->price_version + 1, lines, now);
+      auto updated = *booking::load_booking(tx, merchant, b->id, false);
+      auto actor = db::AuditEntry{"merchant:" + merchant, merchant, "booking.price_changed", b->id, req.request_id};
+      if (auto old = void_open_invoice(tx, b->id, now)) {
+        db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, *old));
+        // The same method again; its due date as the engine gives it now, or the old one if
+        // the method would no longer be offered (the client chose it while it was).
+        auto settings = identity::merchant_settings(tx, merchant);
+        auto method = *options::parse_method(old->method);
+        auto option = options::evaluate(engine_input(tx, updated, now, true, settings_from_json(settings)), method);
+        auto inv = issue_invoice(tx, updated, old->method, "open", option.available ? *option.due_at : old->due_at, now,
+                                 prefix_of(settings));
+        db::enqueue_event(tx, merchant, "invoice.issued", invoice_json(tx, inv));
+      }
+      auto client = identity::find_linked_client(tx, merchant, updated.client_id).value_or(nullptr);
+      auto out = booking::booking_json(updated, client, ctx.public_url);
+      enricher()(tx, updated, now, out);
+      db::audit(tx, actor, {{"from", before}, {"to", out["totals"]}, {"price_version", updated.price_version}});
+      db::enqueue_event(tx, merchant, "booking.price_changed", {{"booking", out}, {"previous_totals", before}});
+      return Response::json(200, out);
+    });
+  });
+
   router.add("GET", "/v1/invoices/{id}", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
     const auto& id = req.param("id");
     std::optional<nlohmann::json> body;

@@ -369,3 +369,81 @@ TEST_F(BookingTest, ExpiryJobOfAnotherInstanceExpiresAndAChoiceAfterwardsOpensAC
   ASSERT_EQ(cases["data"].size(), 1u);
   EXPECT_EQ(cases["data"][0]["type"], "choice_after_expiry");
 }
+
+TEST_F(BookingTest, PriceChangeKeepsHistoryAndReissuesTheOpenInvoice) {
+  HttpClient http(server->port());
+  auto b = create(http, booking_body("ORD-PRICE")).json();
+  auto id = b["id"].get<std::string>();
+  auto chosen = http.post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "invoice"}}, m.api_key).json();
+  auto old_number = chosen["invoice"]["number"].get<std::string>();
+  nlohmann::json lines = {{"lines",
+                           {{{"kind", "fare"}, {"description", "Fare Y"}, {"amount", "12000.00"}, {"vat_rate", "10"}},
+                            {{"kind", "fee"}, {"description", "Fee"}, {"amount", "500.00"}, {"vat_rate", "none"}}}}};
+  auto r = http.request("PUT", "/v1/bookings/" + id + "/lines", lines.dump(),
+                        {{"Authorization", "Bearer " + m.api_key}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto after = r.json();
+  EXPECT_EQ(after["price_version"], 2);
+  EXPECT_EQ(after["totals"]["amount"], "12500.00");
+  EXPECT_EQ(after["status"], "awaiting_payment");
+  EXPECT_EQ(after["invoice"]["totals"]["amount"], "12500.00");
+  EXPECT_NE(after["invoice"]["number"], old_number);
+  EXPECT_EQ(db->scalar("SELECT status FROM invoices WHERE number = '" + old_number + "'"), "void");
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM booking_price_versions WHERE booking_id = '" + id + "'"), "2");
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM booking_lines WHERE booking_id = '" + id + "' AND version = 1"), "3");
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM outbox WHERE topic = 'booking.price_changed'"), "1");
+
+  auto bad = http.request("PUT", "/v1/bookings/" + id + "/lines", R"({"lines": [{"kind": "fare"}]})",
+                          {{"Authorization", "Bearer " + m.api_key}, {"Content-Type", "application/json"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(db->scalar("SELECT price_version FROM bookings WHERE id = '" + id + "'"), "2");
+}
+
+TEST_F(BookingTest, PriceChangeAfterAGuaranteeIs409AndOpensACase) {
+  HttpClient http(server->port());
+  auto b = create(http, booking_body("ORD-LOCKED")).json();
+  auto id = b["id"].get<std::string>();
+  ASSERT_EQ(run_cli({"client", "deposit", "add", "--inn", "7728168971", "--amount", "20000.00"}, *env).exit_code, 0);
+  ASSERT_EQ(http.post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "deposit"}}, m.api_key).status, 200);
+  nlohmann::json lines = {{"lines", {{{"kind", "fare"}, {"description", "F"}, {"amount", "1.00"}, {"vat_rate", "0"}}}}};
+  auto r = http.request("PUT", "/v1/bookings/" + id + "/lines", lines.dump(),
+                        {{"Authorization", "Bearer " + m.api_key}, {"Content-Type", "application/json"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.json()["type"], kProblems + "price-locked");
+  EXPECT_NE(r.json()["detail"].get<std::string>().find("refund"), std::string::npos);
+  auto cases = http.get("/v1/cases?booking=" + id, m.api_key).json();
+  ASSERT_EQ(cases["data"].size(), 1u);
+  EXPECT_EQ(cases["data"][0]["type"], "price_change_after_guarantee");
+  EXPECT_EQ(db->scalar("SELECT price_version FROM bookings WHERE id = '" + id + "'"), "1");
+}
+
+TEST_F(BookingTest, AnOverdueCreditInvoiceBlocksTheCreditLine) {
+  HttpClient http(server->port());
+  auto b = create(http, booking_body("ORD-OVERDUE", hours(5))).json();
+  ASSERT_EQ(run_cli({"client", "credit", "set", "--inn", "7728168971", "--limit", "100000.00", "--deferral-days", "3"},
+                    *env)
+                .exit_code,
+            0);
+  ASSERT_EQ(http.post_json("/v1/bookings/" + b["id"].get<std::string>() + "/payment-choice",
+                           {{"method", "credit_line"}}, m.api_key)
+                .status,
+            200);
+  {
+    // Four days later, the job of another instance finds the invoice unpaid.
+    auto future_env = *env;
+    future_env["SKYBILL_CLOCK_OFFSET_SECONDS"] = std::to_string(4 * 86400);
+    future_env["SKYBILL_JOBS_INTERVAL_MS"] = "100";
+    ServerProcess future(future_env);
+    bool overdue = false;
+    for (int i = 0; i < 100 && !overdue; ++i) {
+      overdue = db->scalar("SELECT status FROM invoices WHERE booking_id = '" + b["id"].get<std::string>() + "'") ==
+                "overdue";
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    ASSERT_TRUE(overdue);
+  }
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM outbox WHERE topic = 'invoice.overdue'"), "1");
+  auto next = create(http, booking_body("ORD-AFTER", hours(5))).json();
+  EXPECT_FALSE(option(next, "credit_line")["available"]);
+  EXPECT_NE(option(next, "credit_line")["reason"].get<std::string>().find("overdue"), std::string::npos);
+}

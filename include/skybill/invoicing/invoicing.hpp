@@ -26,5 +26,8 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx);
 // The expiry job: bookings whose time limit passed unpaid and unguaranteed become expired and
 // their open invoice void. Safe with many instances. Returns how many expired.
 boost::asio::awaitable<int> expire_bookings(db::Pool& pool, const core::Clock& clock);
+// Open invoices past their due date become overdue (an overdue credit-line invoice blocks the
+// client's credit line). Safe with many instances. Returns how many.
+boost::asio::awaitable<int> mark_overdue_invoices(db::Pool& pool, const core::Clock& clock);
 
 }  // namespace skybill::invoicing
