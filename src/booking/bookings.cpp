@@ -9,6 +9,7 @@ namespace {
 constexpr const char* kColumns =
     "b.id, b.merchant_id, b.reference, b.pnr, b.client_id, b.contact_email, b.currency, b.status, b.pay_token, "
     "b.payment_method, b.passengers::text AS passengers, b.segments::text AS segments, b.metadata::text AS metadata, "
+    "b.tickets::text AS tickets, "
     "(extract(epoch from b.ticketing_time_limit) * 1000000)::bigint AS tl_us, "
     "(extract(epoch from b.created_at) * 1000000)::bigint AS created_us, "
     "(extract(epoch from b.updated_at) * 1000000)::bigint AS updated_us, b.price_version";
@@ -55,6 +56,7 @@ Booking from_row(db::Tx& tx, const pqxx::row& r) {
   b.passengers = nlohmann::json::parse(r["passengers"].as<std::string>());
   b.segments = nlohmann::json::parse(r["segments"].as<std::string>());
   b.metadata = nlohmann::json::parse(r["metadata"].as<std::string>());
+  b.tickets = nlohmann::json::parse(r["tickets"].as<std::string>());
   b.ticketing_time_limit = micros(r["tl_us"]);
   b.created_at = micros(r["created_us"]);
   b.updated_at = micros(r["updated_us"]);

@@ -1,3 +1,4 @@
+#include "skybill/core/identifiers.hpp"
 #include "skybill/booking/model.hpp"
 
 #include <regex>
@@ -69,7 +70,7 @@ ClientRef parse_client_ref(Validator& v, const nlohmann::json& body) {
   if (it->contains("id")) {
     v.only(*it, "client", {"id"});
     ref.id = v.text(*it, "client", "id", true, 36);
-    if (ref.id && !identity::is_uuid(*ref.id)) v.fail("client.id", "must be the id of a client");
+    if (ref.id && !core::is_uuid(*ref.id)) v.fail("client.id", "must be the id of a client");
     return ref;
   }
   try {

@@ -1,3 +1,4 @@
+#include "skybill/core/identifiers.hpp"
 #include "skybill/booking/routes.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -5,6 +6,7 @@
 #include <charconv>
 
 #include "skybill/api/idempotency.hpp"
+#include "skybill/http/paging.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/crypto/crypto.hpp"
@@ -21,7 +23,6 @@ using http::Response;
 namespace {
 
 constexpr std::size_t kPayTokenLength = 32;
-constexpr int kMaxPage = 100;
 const char* const kStatuses[] = {"pending",  "awaiting_payment", "ticketing_authorized", "paid",
                                  "ticketed", "cancelled",        "expired",              "ticketing_failed"};
 
@@ -63,24 +64,16 @@ nlohmann::json full_json(db::Tx& tx, const RouteContext& ctx, const Booking& b, 
   return out;
 }
 
-BookingFilter parse_filter(const Request& req) {
-  std::vector<core::FieldError> errors;
+BookingFilter parse_filter(const Request& req, const http::Page& page, std::vector<core::FieldError>& errors) {
   BookingFilter f;
-  if (auto v = req.query_param("limit")) {
-    int n = 0;
-    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc() || p != v->data() + v->size() || n < 1 || n > kMaxPage)
-      errors.push_back({"limit", "must be a whole number from 1 to 100"});
-    f.limit = n;
-  }
+  f.limit = page.fetch();
+  f.after_id = page.cursor;
   f.status = req.query_param("status");
   if (f.status && std::none_of(std::begin(kStatuses), std::end(kStatuses), [&](auto s) { return *f.status == s; }))
     errors.push_back({"status", "is not a booking status"});
   f.reference = req.query_param("reference");
   f.client_id = req.query_param("client");
-  if (f.client_id && !identity::is_uuid(*f.client_id)) errors.push_back({"client", "must be a client id"});
-  f.after_id = req.query_param("cursor");
-  if (f.after_id && !identity::is_uuid(*f.after_id)) errors.push_back({"cursor", "must be the next_cursor of a previous page"});
+  if (f.client_id && !core::is_uuid(*f.client_id)) errors.push_back({"client", "must be a client id"});
   for (auto [name, slot] : {std::pair{"created_from", &f.created_from}, std::pair{"created_to", &f.created_to}})
     if (auto v = req.query_param(name)) {
       *slot = core::parse_rfc3339(*v);
@@ -109,6 +102,7 @@ nlohmann::json booking_json(const Booking& b, const nlohmann::json& client, cons
           {"ticketing_time_limit", core::to_rfc3339(b.ticketing_time_limit)},
           {"payment_method", b.payment_method ? nlohmann::json(*b.payment_method) : nlohmann::json(nullptr)},
           {"payment_url", public_url + "/pay/" + b.pay_token},
+          {"tickets", b.tickets},
           {"metadata", b.metadata},
           {"created_at", core::to_rfc3339(b.created_at)},
           {"updated_at", core::to_rfc3339(b.updated_at)}};
@@ -141,7 +135,7 @@ void add_routes(http::Router& router, const RouteContext& ctx) {
     const auto& id = req.param("id");
     auto now = ctx.clock.now();
     std::optional<nlohmann::json> body;
-    if (identity::is_uuid(id))
+    if (core::is_uuid(id))
       co_await ctx.pool.transact([&](db::Tx& tx) {
         if (auto b = load_booking(tx, req.caller().id, id, false)) body = full_json(tx, ctx, *b, now);
       });
@@ -150,20 +144,16 @@ void add_routes(http::Router& router, const RouteContext& ctx) {
   });
 
   router.add("GET", "/v1/bookings", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
-    auto filter = parse_filter(req);
+    std::vector<core::FieldError> errors;
+    auto page = http::page_of(req, errors);
+    auto filter = parse_filter(req, page, errors);
+    if (!errors.empty()) throw core::validation_failed(std::move(errors));
     auto now = ctx.clock.now();
     nlohmann::json data = nlohmann::json::array();
-    nlohmann::json next = nullptr;
     co_await ctx.pool.transact([&](db::Tx& tx) {
-      filter.limit += 1;  // one more tells whether there is a next page
-      auto rows = list_bookings(tx, req.caller().id, filter);
-      if (static_cast<int>(rows.size()) == filter.limit) {
-        rows.pop_back();
-        next = rows.back().id;
-      }
-      for (const auto& b : rows) data.push_back(full_json(tx, ctx, b, now));
+      for (const auto& b : list_bookings(tx, req.caller().id, filter)) data.push_back(full_json(tx, ctx, b, now));
     });
-    co_return Response::json(200, {{"data", data}, {"next_cursor", next}});
+    co_return Response::json(200, http::page_json(std::move(data), page));
   });
 }
 

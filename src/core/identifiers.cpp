@@ -1,5 +1,7 @@
 #include "skybill/core/identifiers.hpp"
 
+#include <cctype>
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -51,6 +53,15 @@ bool is_valid_kpp(std::string_view kpp) noexcept {
   const bool one_repeated_digit =
       std::all_of(kpp.begin(), kpp.end(), [&](char c) { return c == kpp[0]; });
   return !one_repeated_digit;
+}
+
+bool is_uuid(std::string_view s) noexcept {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
 }
 
 }  // namespace skybill::core

@@ -1,3 +1,4 @@
+#include "skybill/core/identifiers.hpp"
 #include "skybill/identity/accounts.hpp"
 
 #include "skybill/db/journal.hpp"
@@ -13,7 +14,7 @@ const db::AuditEntry cli_entry(std::string merchant_id, std::string action, std:
 }
 
 void require_uuid(const std::string& value, const char* field) {
-  if (!is_uuid(value)) throw core::validation_failed({{field, "must be a UUID"}});
+  if (!core::is_uuid(value)) throw core::validation_failed({{field, "must be a UUID"}});
 }
 
 }  // namespace

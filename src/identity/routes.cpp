@@ -1,9 +1,10 @@
+#include "skybill/core/identifiers.hpp"
 #include "skybill/identity/routes.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
-#include <charconv>
 
 #include "skybill/api/idempotency.hpp"
+#include "skybill/http/paging.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/identity/keys.hpp"
@@ -17,21 +18,9 @@ using http::Response;
 
 namespace {
 
-constexpr int kMaxPageSize = 100;
-
 db::AuditEntry merchant_entry(const Request& req, std::string action, std::string subject) {
   return db::AuditEntry{"merchant:" + req.caller().id, req.caller().id, std::move(action), std::move(subject),
                         req.request_id};
-}
-
-int parse_limit(const Request& req) {
-  auto raw = req.query_param("limit");
-  if (!raw) return 50;
-  int v = 0;
-  auto [p, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
-  if (ec != std::errc() || p != raw->data() + raw->size() || v < 1 || v > kMaxPageSize)
-    throw core::validation_failed({{"limit", "must be a whole number from 1 to 100"}});
-  return v;
 }
 
 }  // namespace
@@ -65,31 +54,20 @@ void add_routes(http::Router& router, db::Pool& pool) {
   router.add("GET", "/v1/clients/{id}", http::Access::merchant, [&pool](Request& req) -> awaitable<Response> {
     const auto& id = req.param("id");
     std::optional<nlohmann::json> client;
-    if (is_uuid(id))
+    if (core::is_uuid(id))
       co_await pool.read([&](db::Tx& tx) { client = find_linked_client(tx, req.caller().id, id); });
     if (!client) throw core::not_found("client " + id);
     co_return Response::json(200, *client);
   });
 
   router.add("GET", "/v1/clients", http::Access::merchant, [&pool](Request& req) -> awaitable<Response> {
-    store::ClientFilter filter;
-    filter.limit = parse_limit(req);
-    filter.inn = req.query_param("inn");
-    filter.kpp = req.query_param("kpp");
-    filter.after_id = req.query_param("cursor");
-    if (filter.after_id && !is_uuid(*filter.after_id))
-      throw core::validation_failed({{"cursor", "must be the next_cursor of a previous page"}});
+    std::vector<core::FieldError> errors;
+    auto page = http::page_of(req, errors);
+    if (!errors.empty()) throw core::validation_failed(std::move(errors));
+    store::ClientFilter filter{req.query_param("inn"), req.query_param("kpp"), page.cursor, page.fetch()};
     std::vector<nlohmann::json> rows;
-    co_await pool.read([&](db::Tx& tx) {
-      filter.limit += 1;  // one more tells whether there is a next page
-      rows = store::linked_clients(tx, req.caller().id, filter);
-    });
-    nlohmann::json next = nullptr;
-    if (static_cast<int>(rows.size()) == filter.limit) {
-      rows.pop_back();
-      next = rows.back()["id"];
-    }
-    co_return Response::json(200, {{"data", rows}, {"next_cursor", next}});
+    co_await pool.read([&](db::Tx& tx) { rows = store::linked_clients(tx, req.caller().id, filter); });
+    co_return Response::json(200, http::page_json(rows, page));
   });
 
   router.add("GET", "/admin/api/me", http::Access::staff, [&pool](Request& req) -> awaitable<Response> {

@@ -4,6 +4,7 @@
 
 #include "invoices.hpp"
 #include "lifecycle.hpp"
+#include "skybill/core/identifiers.hpp"
 #include "skybill/api/idempotency.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
@@ -31,21 +32,11 @@ const std::regex kTicketNumber(R"(^\d{13}$)");
 booking::Booking locked_booking(db::Tx& tx, const Request& req) {
   const auto& id = req.param("id");
   std::optional<booking::Booking> b;
-  if (identity::is_uuid(id)) b = booking::load_booking(tx, req.caller().id, id, true);
+  if (core::is_uuid(id)) b = booking::load_booking(tx, req.caller().id, id, true);
   if (!b) throw core::not_found("booking " + id);
   return *b;
 }
 
-Response booking_response(db::Tx& tx, const booking::RouteContext& ctx, const std::string& merchant,
-                          const std::string& id, core::TimePoint now, int status = 200) {
-  auto b = *booking::load_booking(tx, merchant, id, false);
-  auto client = identity::find_linked_client(tx, merchant, b.client_id).value_or(nullptr);
-  auto body = booking::booking_json(b, client, ctx.public_url);
-  body["tickets"] = tx->exec_params1("SELECT tickets::text FROM bookings WHERE id = $1::uuid", id)[0].as<std::string>();
-  body["tickets"] = nlohmann::json::parse(body["tickets"].get<std::string>());
-  enricher()(tx, b, now, body);
-  return Response::json(status, body);
-}
 
 void void_with_events(db::Tx& tx, const std::string& merchant, const std::string& booking_id, core::TimePoint now,
                       const std::string& actor, const std::string& request_id, const std::string& reason) {
@@ -104,6 +95,25 @@ void release_guarantee(db::Tx& tx, const booking::Booking& b) {
 
 }  // namespace
 
+nlohmann::json booking_reply(db::Tx& tx, const booking::RouteContext& ctx, const std::string& merchant,
+                             const std::string& booking_id, core::TimePoint now) {
+  auto b = *booking::load_booking(tx, merchant, booking_id, false);
+  auto client = identity::find_linked_client(tx, merchant, b.client_id).value_or(nullptr);
+  auto body = booking::booking_json(b, client, ctx.public_url);
+  enricher()(tx, b, now, body);
+  return body;
+}
+
+awaitable<int> in_batches(db::Pool& pool, int size, std::function<int(db::Tx&)> batch) {
+  int total = 0;
+  for (;;) {
+    int n = 0;
+    co_await pool.transact([&](db::Tx& tx) { n = batch(tx); });
+    total += n;
+    if (n < size) co_return total;
+  }
+}
+
 void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx) {
   router.add("POST", "/v1/bookings/{id}/cancel", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
     co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
@@ -117,9 +127,9 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
       void_with_events(tx, merchant, b.id, now, "merchant:" + merchant, req.request_id, "booking cancelled");
       booking::set_status(tx, b.id, "cancelled", std::nullopt, now);
       db::audit(tx, {"merchant:" + merchant, merchant, "booking.cancelled", b.id, req.request_id}, nullptr);
-      auto res = booking_response(tx, ctx, merchant, b.id, now);
-      db::enqueue_event(tx, merchant, "booking.cancelled", nlohmann::json::parse(res.body));
-      return res;
+      auto body = booking_reply(tx, ctx, merchant, b.id, now);
+      db::enqueue_event(tx, merchant, "booking.cancelled", body);
+      return Response::json(200, body);
     });
   });
 
@@ -138,9 +148,9 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
       tx->exec_params("UPDATE bookings SET tickets = $2::jsonb WHERE id = $1::uuid", b.id, list.dump());
       booking::set_status(tx, b.id, "ticketed", std::nullopt, now);
       db::audit(tx, {"merchant:" + merchant, merchant, "booking.ticketed", b.id, req.request_id}, {{"tickets", list}});
-      auto res = booking_response(tx, ctx, merchant, b.id, now);
-      db::enqueue_event(tx, merchant, "booking.ticketed", nlohmann::json::parse(res.body));
-      return res;
+      auto body = booking_reply(tx, ctx, merchant, b.id, now);
+      db::enqueue_event(tx, merchant, "booking.ticketed", body);
+      return Response::json(200, body);
     });
   });
 
@@ -163,64 +173,51 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
                  support::open_case(tx, merchant, b.id, "ticketing_failed", reason, now);
                  db::audit(tx, {"merchant:" + merchant, merchant, "booking.ticketing_failed", b.id, req.request_id},
                            {{"reason", reason}});
-                 auto res = booking_response(tx, ctx, merchant, b.id, now);
-                 db::enqueue_event(tx, merchant, "booking.ticketing_failed", nlohmann::json::parse(res.body));
-                 return res;
+                 auto body = booking_reply(tx, ctx, merchant, b.id, now);
+                 db::enqueue_event(tx, merchant, "booking.ticketing_failed", body);
+                 return Response::json(200, body);
                });
              });
 }
 
 awaitable<int> expire_bookings(db::Pool& pool, const core::Clock& clock) {
-  int total = 0;
-  for (;;) {
-    int batch = 0;
+  // SKIP LOCKED: another instance's job, or a choice in progress, keeps its rows.
+  co_return co_await in_batches(pool, kExpiryBatch, [&clock](db::Tx& tx) {
     auto now = clock.now();
-    // SKIP LOCKED: another instance's job, or a choice in progress, keeps its rows.
-    co_await pool.transact([&](db::Tx& tx) {
-      auto rows = tx->exec_params(
-          "WITH due AS (SELECT id FROM bookings WHERE status IN ('pending', 'awaiting_payment') "
-          "  AND ticketing_time_limit <= $1::timestamptz ORDER BY ticketing_time_limit LIMIT $2 "
-          "  FOR UPDATE SKIP LOCKED) "
-          "UPDATE bookings b SET status = 'expired', updated_at = $1::timestamptz FROM due WHERE b.id = due.id "
-          "RETURNING b.id, b.merchant_id, b.reference",
-          core::to_rfc3339(now), kExpiryBatch);
-      for (const auto& r : rows) {
-        auto id = r["id"].as<std::string>();
-        auto merchant = r["merchant_id"].as<std::string>();
-        void_with_events(tx, merchant, id, now, "system", {}, "ticketing time limit passed");
-        db::audit(tx, {"system", merchant, "booking.expired", id, {}}, nullptr);
-        db::enqueue_event(tx, merchant, "booking.expired",
-                          {{"id", id}, {"reference", r["reference"].as<std::string>()}, {"status", "expired"}});
-      }
-      batch = static_cast<int>(rows.size());
-    });
-    total += batch;
-    if (batch < kExpiryBatch) co_return total;
-  }
+    auto rows = tx->exec_params(
+        "WITH due AS (SELECT id FROM bookings WHERE status IN ('pending', 'awaiting_payment') "
+        "  AND ticketing_time_limit <= $1::timestamptz ORDER BY ticketing_time_limit LIMIT $2 "
+        "  FOR UPDATE SKIP LOCKED) "
+        "UPDATE bookings b SET status = 'expired', updated_at = $1::timestamptz FROM due WHERE b.id = due.id "
+        "RETURNING b.id, b.merchant_id, b.reference",
+        core::to_rfc3339(now), kExpiryBatch);
+    for (const auto& r : rows) {
+      auto id = r["id"].as<std::string>();
+      auto merchant = r["merchant_id"].as<std::string>();
+      void_with_events(tx, merchant, id, now, "system", {}, "ticketing time limit passed");
+      db::audit(tx, {"system", merchant, "booking.expired", id, {}}, nullptr);
+      db::enqueue_event(tx, merchant, "booking.expired",
+                        {{"id", id}, {"reference", r["reference"].as<std::string>()}, {"status", "expired"}});
+    }
+    return static_cast<int>(rows.size());
+  });
 }
 
 awaitable<int> mark_overdue_invoices(db::Pool& pool, const core::Clock& clock) {
-  int total = 0;
-  for (;;) {
-    int batch = 0;
-    auto now = clock.now();
-    co_await pool.transact([&](db::Tx& tx) {
-      auto rows = tx->exec_params(
-          "WITH due AS (SELECT id FROM invoices WHERE status = 'open' AND due_at <= $1::timestamptz "
-          "  ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
-          "UPDATE invoices i SET status = 'overdue' FROM due WHERE i.id = due.id RETURNING i.id, i.merchant_id",
-          core::to_rfc3339(now), kExpiryBatch);
-      for (const auto& r : rows) {
-        auto merchant = r["merchant_id"].as<std::string>();
-        auto inv = *load_invoice(tx, merchant, r["id"].as<std::string>());
-        db::audit(tx, {"system", merchant, "invoice.overdue", inv.id, {}}, {{"number", inv.number}});
-        db::enqueue_event(tx, merchant, "invoice.overdue", invoice_json(tx, inv));
-      }
-      batch = static_cast<int>(rows.size());
-    });
-    total += batch;
-    if (batch < kExpiryBatch) co_return total;
-  }
+  co_return co_await in_batches(pool, kExpiryBatch, [&clock](db::Tx& tx) {
+    auto rows = tx->exec_params(
+        "WITH due AS (SELECT id FROM invoices WHERE status = 'open' AND due_at <= $1::timestamptz "
+        "  ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+        "UPDATE invoices i SET status = 'overdue' FROM due WHERE i.id = due.id RETURNING i.id, i.merchant_id",
+        core::to_rfc3339(clock.now()), kExpiryBatch);
+    for (const auto& r : rows) {
+      auto merchant = r["merchant_id"].as<std::string>();
+      auto inv = *load_invoice(tx, merchant, r["id"].as<std::string>());
+      db::audit(tx, {"system", merchant, "invoice.overdue", inv.id, {}}, {{"number", inv.number}});
+      db::enqueue_event(tx, merchant, "invoice.overdue", invoice_json(tx, inv));
+    }
+    return static_cast<int>(rows.size());
+  });
 }
 
 }  // namespace skybill::invoicing

@@ -1,9 +1,18 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 
 #include "skybill/booking/routes.hpp"
 
 namespace skybill::invoicing {
+// The booking as every invoicing route answers with it: its JSON, options now and invoice.
+nlohmann::json booking_reply(db::Tx& tx, const booking::RouteContext& ctx, const std::string& merchant,
+                             const std::string& booking_id, core::TimePoint now);
+
+// Runs `batch` in its own transaction again and again until it handles fewer than `size`
+// rows; returns the total. For time-driven jobs that claim rows with SKIP LOCKED.
+boost::asio::awaitable<int> in_batches(db::Pool& pool, int size, std::function<int(db::Tx&)> batch);
+
 // POST /v1/bookings/{id}/cancel, /tickets, /ticketing-failed.
 void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx);
 }  // namespace skybill::invoicing

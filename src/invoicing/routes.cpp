@@ -3,7 +3,9 @@
 
 #include "funds.hpp"
 #include "invoices.hpp"
+#include "skybill/core/identifiers.hpp"
 #include "skybill/api/idempotency.hpp"
+#include "skybill/http/paging.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/db/journal.hpp"
@@ -23,7 +25,6 @@ using http::Response;
 
 namespace {
 
-constexpr int kMaxPage = 100;
 
 options::Input engine_input(db::Tx& tx, const booking::Booking& b, core::TimePoint now, bool lock_funds,
                             const options::Settings& settings) {
@@ -81,24 +82,18 @@ std::string prefix_of(const nlohmann::json& settings) {
   return "SB";
 }
 
-InvoiceFilter parse_invoice_filter(const Request& req) {
+InvoiceFilter parse_invoice_filter(const Request& req, const http::Page& page) {
   std::vector<core::FieldError> errors;
   InvoiceFilter f;
-  if (auto v = req.query_param("limit")) {
-    int n = 0;
-    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc() || p != v->data() + v->size() || n < 1 || n > kMaxPage)
-      errors.push_back({"limit", "must be a whole number from 1 to 100"});
-    f.limit = n;
-  }
+  f.limit = page.fetch();
+  f.after_id = page.cursor;
   f.status = req.query_param("status");
   if (f.status && *f.status != "open" && *f.status != "paid" && *f.status != "partially_paid" &&
       *f.status != "void" && *f.status != "overdue")
     errors.push_back({"status", "must be open, paid, partially_paid, void or overdue"});
-  for (auto [name, slot] : {std::pair{"booking", &f.booking_id}, std::pair{"client", &f.client_id},
-                            std::pair{"cursor", &f.after_id}})
+  for (auto [name, slot] : {std::pair{"booking", &f.booking_id}, std::pair{"client", &f.client_id}})
     if (auto v = req.query_param(name)) {
-      if (!identity::is_uuid(*v)) errors.push_back({name, "must be an id"});
+      if (!core::is_uuid(*v)) errors.push_back({name, "must be an id"});
       *slot = *v;
     }
   if (!errors.empty()) throw core::validation_failed(std::move(errors));
@@ -124,7 +119,7 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
              [&ctx](Request& req) -> awaitable<Response> {
                auto method = parse_choice(req.json());
                const auto& id = req.param("id");
-               if (!identity::is_uuid(id)) throw core::not_found("booking " + id);
+               if (!core::is_uuid(id)) throw core::not_found("booking " + id);
                co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
                  const auto& merchant = req.caller().id;
                  auto now = ctx.clock.now();
@@ -173,10 +168,7 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
                  actor.subject = inv.id;
                  db::audit(tx, actor, {{"number", inv.number}, {"method", method_name}, {"booking_id", b->id}});
                  db::enqueue_event(tx, merchant, "invoice.issued", inv_json);
-                 auto updated = *booking::load_booking(tx, merchant, b->id, false);
-                 auto client = identity::find_linked_client(tx, merchant, updated.client_id).value_or(nullptr);
-                 auto body = booking::booking_json(updated, client, ctx.public_url);
-                 enricher()(tx, updated, now, body);
+                 auto body = booking_reply(tx, ctx, merchant, b->id, now);
                  if (std::string(status) == "ticketing_authorized")
                    db::enqueue_event(tx, merchant, "booking.ticketing_authorized", body);
                  return Response::json(200, body);
@@ -188,7 +180,7 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
   router.add("PUT", "/v1/bookings/{id}/lines", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
     auto body = req.json();
     const auto& id = req.param("id");
-    if (!identity::is_uuid(id)) throw core::not_found("booking " + id);
+    if (!core::is_uuid(id)) throw core::not_found("booking " + id);
     co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
       const auto& merchant = req.caller().id;
       auto now = ctx.clock.now();
@@ -222,9 +214,7 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
                                  prefix_of(settings));
         db::enqueue_event(tx, merchant, "invoice.issued", invoice_json(tx, inv));
       }
-      auto client = identity::find_linked_client(tx, merchant, updated.client_id).value_or(nullptr);
-      auto out = booking::booking_json(updated, client, ctx.public_url);
-      enricher()(tx, updated, now, out);
+      auto out = booking_reply(tx, ctx, merchant, b->id, now);
       db::audit(tx, actor, {{"from", before}, {"to", out["totals"]}, {"price_version", updated.price_version}});
       db::enqueue_event(tx, merchant, "booking.price_changed", {{"booking", out}, {"previous_totals", before}});
       return Response::json(200, out);
@@ -234,7 +224,7 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
   router.add("GET", "/v1/invoices/{id}", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
     const auto& id = req.param("id");
     std::optional<nlohmann::json> body;
-    if (identity::is_uuid(id))
+    if (core::is_uuid(id))
       co_await ctx.pool.transact([&](db::Tx& tx) {
         if (auto inv = load_invoice(tx, req.caller().id, id)) body = invoice_json(tx, *inv);
       });
@@ -243,19 +233,15 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
   });
 
   router.add("GET", "/v1/invoices", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
-    auto filter = parse_invoice_filter(req);
+    std::vector<core::FieldError> errors;
+    auto page = http::page_of(req, errors);
+    if (!errors.empty()) throw core::validation_failed(std::move(errors));
+    auto filter = parse_invoice_filter(req, page);
     nlohmann::json data = nlohmann::json::array();
-    nlohmann::json next = nullptr;
     co_await ctx.pool.transact([&](db::Tx& tx) {
-      filter.limit += 1;
-      auto rows = list_invoices(tx, req.caller().id, filter);
-      if (static_cast<int>(rows.size()) == filter.limit) {
-        rows.pop_back();
-        next = rows.back().id;
-      }
-      for (const auto& inv : rows) data.push_back(invoice_json(tx, inv));
+      for (const auto& inv : list_invoices(tx, req.caller().id, filter)) data.push_back(invoice_json(tx, inv));
     });
-    co_return Response::json(200, {{"data", data}, {"next_cursor", next}});
+    co_return Response::json(200, http::page_json(std::move(data), page));
   });
 }
 

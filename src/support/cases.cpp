@@ -1,13 +1,14 @@
+#include "skybill/core/identifiers.hpp"
 #include "skybill/support/cases.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <charconv>
 
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/db/tx.hpp"
+#include "skybill/http/paging.hpp"
 #include "skybill/identity/model.hpp"
 
 namespace skybill::support {
@@ -34,19 +35,11 @@ void add_routes(http::Router& router, db::Pool& pool) {
     auto status = req.query_param("status");
     if (status && *status != "open" && *status != "closed") errors.push_back({"status", "must be open or closed"});
     auto booking = req.query_param("booking");
-    if (booking && !identity::is_uuid(*booking)) errors.push_back({"booking", "must be a booking id"});
-    auto cursor = req.query_param("cursor");
-    if (cursor && !identity::is_uuid(*cursor)) errors.push_back({"cursor", "must be the next_cursor of a previous page"});
-    int limit = 50;
-    if (auto v = req.query_param("limit")) {
-      auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), limit);
-      if (ec != std::errc() || p != v->data() + v->size() || limit < 1 || limit > 100)
-        errors.push_back({"limit", "must be a whole number from 1 to 100"});
-    }
+    if (booking && !core::is_uuid(*booking)) errors.push_back({"booking", "must be a booking id"});
+    auto page = http::page_of(req, errors);
     if (!errors.empty()) throw core::validation_failed(std::move(errors));
     auto opt = [](const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; };
     nlohmann::json data = nlohmann::json::array();
-    nlohmann::json next = nullptr;
     co_await pool.read([&](db::Tx& tx) {
       auto rows = tx->exec_params(
           "SELECT id, booking_id, type, status, notes, "
@@ -56,7 +49,7 @@ void add_routes(http::Router& router, db::Pool& pool) {
           "AND ($4::uuid IS NULL OR (c.created_at, c.id) > (SELECT created_at, id FROM support_cases "
           "     WHERE id = $4::uuid AND merchant_id = $1::uuid)) "
           "ORDER BY c.created_at, c.id LIMIT $5",
-          req.caller().id, opt(status), opt(booking), opt(cursor), limit + 1);
+          req.caller().id, opt(status), opt(booking), opt(page.cursor), page.fetch());
       for (const auto& r : rows)
         data.push_back({{"id", r["id"].as<std::string>()},
                         {"booking_id", r["booking_id"].is_null() ? nlohmann::json(nullptr)
@@ -66,11 +59,7 @@ void add_routes(http::Router& router, db::Pool& pool) {
                         {"notes", r["notes"].as<std::string>()},
                         {"created_at", r["created_at"].as<std::string>()}});
     });
-    if (static_cast<int>(data.size()) > limit) {
-      data.erase(data.end() - 1);
-      next = data.back()["id"];
-    }
-    co_return http::Response::json(200, {{"data", data}, {"next_cursor", next}});
+    co_return http::Response::json(200, http::page_json(std::move(data), page));
   });
 }
 

@@ -16,6 +16,7 @@ struct Booking {
   std::string id, merchant_id, reference, pnr, client_id, contact_email, currency, status, pay_token;
   std::optional<std::string> payment_method;
   nlohmann::json passengers, segments, metadata;
+  nlohmann::json tickets;  // [{passenger, number}] once the airline issued them
   core::TimePoint ticketing_time_limit, created_at, updated_at;
   int price_version = 1;
   std::vector<Line> lines;  // of the current price version

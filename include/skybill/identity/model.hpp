@@ -21,6 +21,5 @@ struct ClientInput {
 MerchantInput validate_merchant(const MerchantInput& in);
 ClientInput parse_client(const nlohmann::json& body);
 
-bool is_uuid(std::string_view s) noexcept;
 
 }  // namespace skybill::identity
