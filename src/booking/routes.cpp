@@ -111,8 +111,11 @@ nlohmann::json booking_json(const Booking& b, const nlohmann::json& client, cons
 void add_routes(http::Router& router, const RouteContext& ctx) {
   router.add("POST", "/v1/bookings", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
     auto now = ctx.clock.now();
-    auto input = parse_booking(req.json(), now);
+    auto body_json = req.json();
     co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+      // Validated here, after a stored response was looked for: a retry of a booking accepted
+      // earlier replays it even once its time limit is under a minute away.
+      auto input = parse_booking(body_json, now);
       const auto& merchant = req.caller().id;
       auto client_id = resolve_client(tx, req, input.client);
       auto id = insert_booking(tx, merchant, client_id, input, crypto::random_base62(kPayTokenLength), now);

@@ -76,21 +76,28 @@ std::vector<std::pair<int, std::string>> parse_tickets(const nlohmann::json& bod
   return out;
 }
 
-// Reverses the guarantee's ledger entry (credit used or deposit spent) of the booking's invoice.
-void release_guarantee(db::Tx& tx, const booking::Booking& b) {
+// Releases the booking's guarantee: its invoice becomes void (whatever the method: a card hold
+// is then never captured, a letter never called on), and the ledger entry of a credit line or
+// deposit is reversed so the credit is free again or the deposit refilled.
+void release_guarantee(db::Tx& tx, const booking::Booking& b, core::TimePoint now, const std::string& request_id) {
   auto inv = current_invoice(tx, b.id);
   if (!inv) return;
-  ledger::Kind from;
-  if (inv->method == "credit_line") from = ledger::Kind::credit_receivable;
-  else if (inv->method == "deposit") from = ledger::Kind::deposit;
-  else return;
-  ledger::post(tx, {"booking." + inv->method + ".released",
-                    inv->id,
-                    "ticketing failed for booking " + b.reference + ": guarantee of invoice " + inv->number + " released",
-                    {{{ledger::Owner::merchant, b.merchant_id, ledger::Kind::payable, b.currency}, inv->amount_minor},
-                     {{ledger::Owner::client, b.client_id, from, b.currency}, -inv->amount_minor}}});
+  const auto& merchant = b.merchant_id;
+  if (inv->method == "credit_line" || inv->method == "deposit") {
+    auto from = inv->method == "credit_line" ? ledger::Kind::credit_receivable : ledger::Kind::deposit;
+    ledger::post(tx, {"booking." + inv->method + ".released",
+                      inv->id,
+                      "ticketing failed for booking " + b.reference + ": guarantee of invoice " + inv->number +
+                          " released",
+                      {{{ledger::Owner::merchant, merchant, ledger::Kind::payable, b.currency}, inv->amount_minor},
+                       {{ledger::Owner::client, b.client_id, from, b.currency}, -inv->amount_minor}}});
+  }
   tx->exec_params("UPDATE invoices SET status = 'void', voided_at = $2::timestamptz WHERE id = $1::uuid", inv->id,
-                  core::to_rfc3339(b.updated_at));
+                  core::to_rfc3339(now));
+  auto voided = *load_invoice(tx, merchant, inv->id);
+  db::audit(tx, {"merchant:" + merchant, merchant, "invoice.voided", inv->id, request_id},
+            {{"number", inv->number}, {"reason", "ticketing failed: guarantee released"}});
+  db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, voided));
 }
 
 }  // namespace
@@ -157,8 +164,14 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
   router.add("POST", "/v1/bookings/{id}/ticketing-failed", http::Access::merchant,
              [&ctx](Request& req) -> awaitable<Response> {
                auto body = req.body.empty() ? nlohmann::json::object() : req.json();
-               if (!body.is_object() || (body.contains("reason") && !body["reason"].is_string()))
-                 throw core::validation_failed({{"reason", "must be a string"}});
+               if (!body.is_object()) throw core::validation_failed({{"", "the body must be a JSON object"}});
+               std::vector<core::FieldError> errors;
+               for (const auto& [k, v] : body.items())
+                 if (k != "reason") errors.push_back({k, "is not a known field"});
+               if (body.contains("reason") && (!body["reason"].is_string() || body["reason"].get<std::string>().empty() ||
+                                               body["reason"].get<std::string>().size() > 2000))
+                 errors.push_back({"reason", "must be a string of 1 to 2000 bytes"});
+               if (!errors.empty()) throw core::validation_failed(std::move(errors));
                auto reason = body.value("reason", std::string("the airline could not issue the ticket"));
                co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
                  auto now = ctx.clock.now();
@@ -168,8 +181,7 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
                    throw core::Problem(409, "ticketing-not-authorized", "Ticketing was not authorized",
                                        "booking " + b.id + " is " + b.status);
                  booking::set_status(tx, b.id, "ticketing_failed", std::nullopt, now);
-                 b.updated_at = now;
-                 release_guarantee(tx, b);
+                 release_guarantee(tx, b, now, req.request_id);
                  support::open_case(tx, merchant, b.id, "ticketing_failed", reason, now);
                  db::audit(tx, {"merchant:" + merchant, merchant, "booking.ticketing_failed", b.id, req.request_id},
                            {{"reason", reason}});

@@ -82,8 +82,7 @@ std::string prefix_of(const nlohmann::json& settings) {
   return "SB";
 }
 
-InvoiceFilter parse_invoice_filter(const Request& req, const http::Page& page) {
-  std::vector<core::FieldError> errors;
+InvoiceFilter parse_invoice_filter(const Request& req, const http::Page& page, std::vector<core::FieldError>& errors) {
   InvoiceFilter f;
   f.limit = page.fetch();
   f.after_id = page.cursor;
@@ -96,7 +95,6 @@ InvoiceFilter parse_invoice_filter(const Request& req, const http::Page& page) {
       if (!core::is_uuid(*v)) errors.push_back({name, "must be an id"});
       *slot = *v;
     }
-  if (!errors.empty()) throw core::validation_failed(std::move(errors));
   return f;
 }
 
@@ -204,6 +202,8 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
       auto updated = *booking::load_booking(tx, merchant, b->id, false);
       auto actor = db::AuditEntry{"merchant:" + merchant, merchant, "booking.price_changed", b->id, req.request_id};
       if (auto old = void_open_invoice(tx, b->id, now)) {
+        db::audit(tx, {actor.actor, merchant, "invoice.voided", old->id, req.request_id},
+                  {{"number", old->number}, {"reason", "price changed"}});
         db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, *old));
         // The same method again; its due date as the engine gives it now, or the old one if
         // the method would no longer be offered (the client chose it while it was).
@@ -212,6 +212,8 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
         auto option = options::evaluate(engine_input(tx, updated, now, true, settings_from_json(settings)), method);
         auto inv = issue_invoice(tx, updated, old->method, "open", option.available ? *option.due_at : old->due_at, now,
                                  prefix_of(settings));
+        db::audit(tx, {actor.actor, merchant, "invoice.issued", inv.id, req.request_id},
+                  {{"number", inv.number}, {"method", inv.method}, {"booking_id", b->id}});
         db::enqueue_event(tx, merchant, "invoice.issued", invoice_json(tx, inv));
       }
       auto out = booking_reply(tx, ctx, merchant, b->id, now);
@@ -235,8 +237,8 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
   router.add("GET", "/v1/invoices", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
     std::vector<core::FieldError> errors;
     auto page = http::page_of(req, errors);
+    auto filter = parse_invoice_filter(req, page, errors);
     if (!errors.empty()) throw core::validation_failed(std::move(errors));
-    auto filter = parse_invoice_filter(req, page);
     nlohmann::json data = nlohmann::json::array();
     co_await ctx.pool.transact([&](db::Tx& tx) {
       for (const auto& inv : list_invoices(tx, req.caller().id, filter)) data.push_back(invoice_json(tx, inv));

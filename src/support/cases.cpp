@@ -34,6 +34,9 @@ void add_routes(http::Router& router, db::Pool& pool) {
     std::vector<core::FieldError> errors;
     auto status = req.query_param("status");
     if (status && *status != "open" && *status != "closed") errors.push_back({"status", "must be open or closed"});
+    auto type = req.query_param("type");
+    if (type && *type != "ticketing_failed" && *type != "price_change_after_guarantee" && *type != "choice_after_expiry")
+      errors.push_back({"type", "must be ticketing_failed, price_change_after_guarantee or choice_after_expiry"});
     auto booking = req.query_param("booking");
     if (booking && !core::is_uuid(*booking)) errors.push_back({"booking", "must be a booking id"});
     auto page = http::page_of(req, errors);
@@ -45,11 +48,11 @@ void add_routes(http::Router& router, db::Pool& pool) {
           "SELECT id, booking_id, type, status, notes, "
           "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at "
           "FROM support_cases c WHERE merchant_id = $1::uuid AND ($2::text IS NULL OR status = $2) "
-          "AND ($3::uuid IS NULL OR booking_id = $3::uuid) "
+          "AND ($3::uuid IS NULL OR booking_id = $3::uuid) AND ($6::text IS NULL OR type = $6) "
           "AND ($4::uuid IS NULL OR (c.created_at, c.id) > (SELECT created_at, id FROM support_cases "
           "     WHERE id = $4::uuid AND merchant_id = $1::uuid)) "
           "ORDER BY c.created_at, c.id LIMIT $5",
-          req.caller().id, opt(status), opt(booking), opt(page.cursor), page.fetch());
+          req.caller().id, opt(status), opt(booking), opt(page.cursor), page.fetch(), opt(type));
       for (const auto& r : rows)
         data.push_back({{"id", r["id"].as<std::string>()},
                         {"booking_id", r["booking_id"].is_null() ? nlohmann::json(nullptr)

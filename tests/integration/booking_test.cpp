@@ -447,3 +447,31 @@ TEST_F(BookingTest, AnOverdueCreditInvoiceBlocksTheCreditLine) {
   EXPECT_FALSE(option(next, "credit_line")["available"]);
   EXPECT_NE(option(next, "credit_line")["reason"].get<std::string>().find("overdue"), std::string::npos);
 }
+
+TEST_F(BookingTest, RetryOfAnAcceptedBookingReplaysEvenWhenItsTimeLimitIsNowTooClose) {
+  HttpClient http(server->port());
+  auto body = booking_body("ORD-RETRY", seconds(62));
+  auto first = http.post_json("/v1/bookings", body, m.api_key, {{"Idempotency-Key", "retry-1"}});
+  ASSERT_EQ(first.status, 201) << first.body;
+  std::this_thread::sleep_for(seconds(3));  // the same body would now fail "one minute ahead"
+  auto again = http.post_json("/v1/bookings", body, m.api_key, {{"Idempotency-Key", "retry-1"}});
+  EXPECT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(http.post_json("/v1/bookings", body, m.api_key).status, 422) << "a new request is checked against now";
+}
+
+TEST_F(BookingTest, TicketingFailedVoidsACardHoldAndRefusesUnknownFields) {
+  HttpClient http(server->port());
+  auto b = create(http, booking_body("ORD-HOLD", hours(3))).json();
+  auto id = b["id"].get<std::string>();
+  ASSERT_EQ(http.post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "card_hold"}}, m.api_key).status, 200);
+  EXPECT_EQ(http.post_json("/v1/bookings/" + id + "/ticketing-failed", {{"why", "x"}}, m.api_key).status, 422);
+  auto r = http.post_json("/v1/bookings/" + id + "/ticketing-failed", nlohmann::json::object(), m.api_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(db->scalar("SELECT status FROM invoices WHERE booking_id = '" + id + "'"), "void");
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM audit_log WHERE action = 'invoice.voided'"), "1");
+  EXPECT_EQ(http.get("/v1/cases?type=ticketing_failed", m.api_key).json()["data"].size(), 1u);
+  EXPECT_EQ(http.get("/v1/cases?type=choice_after_expiry", m.api_key).json()["data"].size(), 0u);
+  EXPECT_EQ(http.get("/v1/cases?type=bogus", m.api_key).status, 422);
+}

@@ -19,7 +19,7 @@ namespace skybill::support {
 std::string open_case(db::Tx& tx, const std::string& merchant_id, const std::string& booking_id,
                       const std::string& type, const std::string& notes, core::TimePoint now);
 
-// GET /v1/cases (status, booking, type filters; cursor pagination).
+// GET /v1/cases (status, type and booking filters; cursor pagination).
 void add_routes(http::Router& router, db::Pool& pool);
 
 }  // namespace skybill::support
