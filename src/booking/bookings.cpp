@@ -120,6 +120,13 @@ std::optional<Booking> load_booking(db::Tx& tx, const std::string& merchant_id, 
   return from_row(tx, rows[0]);
 }
 
+std::optional<Booking> load_booking_for_staff(db::Tx& tx, const std::string& id, bool lock) {
+  auto rows = tx->exec_params(
+      std::string("SELECT ") + kColumns + " FROM bookings b WHERE b.id = $1::uuid" + (lock ? " FOR UPDATE" : ""), id);
+  if (rows.empty()) return std::nullopt;
+  return from_row(tx, rows[0]);
+}
+
 std::optional<Booking> load_booking_by_token(db::Tx& tx, const std::string& pay_token, bool lock) {
   auto rows = tx->exec_params(
       std::string("SELECT ") + kColumns + " FROM bookings b WHERE b.pay_token = $1" + (lock ? " FOR UPDATE" : ""),

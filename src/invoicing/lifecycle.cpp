@@ -192,6 +192,36 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
              });
 }
 
+void add_staff_routes(http::Router& router, const booking::RouteContext& ctx) {
+  router.add("POST", "/admin/api/bookings/{id}/approve-guarantee-letter", http::Access::staff,
+             [&ctx](Request& req) -> awaitable<Response> {
+               const auto& staff = req.caller();
+               if (staff.role != "admin" && staff.role != "support")
+                 throw core::Problem(403, "forbidden", "Forbidden", "approving a guarantee letter takes an admin or support key");
+               const auto& id = req.param("id");
+               if (!core::is_uuid(id)) throw core::not_found("booking " + id);
+               nlohmann::json body;
+               co_await ctx.pool.transact([&](db::Tx& tx) {
+                 auto now = ctx.clock.now();
+                 auto b = booking::load_booking_for_staff(tx, id, true);
+                 if (!b) throw core::not_found("booking " + id);
+                 if (b->status != "awaiting_payment" || b->payment_method != "guarantee_letter")
+                   throw core::Problem(409, "no-guarantee-letter-to-approve", "No guarantee letter to approve",
+                                       "booking " + id + " is " + b->status + " with " +
+                                           b->payment_method.value_or("no payment method"));
+                 if (now >= b->ticketing_time_limit)
+                   throw core::Problem(409, "booking-expired", "Booking expired",
+                                       "the ticketing time limit passed before the letter was approved");
+                 booking::set_status(tx, b->id, "ticketing_authorized", std::nullopt, now);
+                 db::audit(tx, {"staff:" + staff.id, b->merchant_id, "guarantee_letter.approved", b->id, req.request_id},
+                           nullptr);
+                 body = booking_reply(tx, ctx, b->merchant_id, b->id, now);
+                 db::enqueue_event(tx, b->merchant_id, "booking.ticketing_authorized", body);
+               });
+               co_return Response::json(200, body);
+             });
+}
+
 awaitable<int> expire_bookings(db::Pool& pool, const core::Clock& clock) {
   // SKIP LOCKED: another instance's job, or a choice in progress, keeps its rows.
   co_return co_await in_batches(pool, kExpiryBatch, [&clock](db::Tx& tx) {

@@ -13,6 +13,9 @@ nlohmann::json booking_reply(db::Tx& tx, const booking::RouteContext& ctx, const
 // rows; returns the total. For time-driven jobs that claim rows with SKIP LOCKED.
 boost::asio::awaitable<int> in_batches(db::Pool& pool, int size, std::function<int(db::Tx&)> batch);
 
+// POST /admin/api/bookings/{id}/approve-guarantee-letter (staff: admin or support).
+void add_staff_routes(http::Router& router, const booking::RouteContext& ctx);
+
 // POST /v1/bookings/{id}/cancel, /tickets, /ticketing-failed.
 void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx);
 }  // namespace skybill::invoicing

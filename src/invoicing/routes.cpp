@@ -174,6 +174,7 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
              });
 
   add_lifecycle_routes(router, ctx);
+  add_staff_routes(router, ctx);
 
   router.add("PUT", "/v1/bookings/{id}/lines", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
     auto body = req.json();

@@ -76,24 +76,27 @@ std::string post(db::Tx& tx, const Entry& e) {
     if (!ids.count(k)) ids[k] = account_id(tx, *r);
   }
 
-  // The entry and its postings in one statement. Only integers are spliced into the text (as
-  // quoted literals, so that INT64_MIN parses too); the strings travel as parameters.
-  std::string values;
-  int n = 0;
+  // The entry and its postings in one statement; the postings travel as two array parameters.
+  std::string accounts = "{", amounts = "{";
   for (const auto& p : e.postings) {
     const auto id = ids.at(std::make_tuple(p.account.owner, p.account.owner_id, p.account.kind, p.account.currency));
-    if (!values.empty()) values += ", ";
-    values += "(" + std::to_string(++n) + ", '" + std::to_string(id) + "'::bigint, '" +
-              std::to_string(p.amount_minor) + "'::bigint)";
+    if (accounts.size() > 1) {
+      accounts.push_back(',');
+      amounts.push_back(',');
+    }
+    accounts.append(std::to_string(id));
+    amounts.append(std::to_string(p.amount_minor));
   }
+  accounts.push_back('}');
+  amounts.push_back('}');
   auto r = tx->exec_params1(
       "WITH e AS (INSERT INTO ledger_entries (kind, reference, memo) VALUES ($1, $2, $3) RETURNING id), "
       "p AS (INSERT INTO ledger_postings (entry_id, account_id, amount_minor) "
-      "      SELECT e.id, v.account_id, v.amount_minor FROM e, (VALUES " +
-          values +
-          ") AS v (n, account_id, amount_minor) ORDER BY v.n) "
-          "SELECT id FROM e",
-      e.kind, e.reference, e.memo);
+      "      SELECT e.id, v.account_id, v.amount_minor "
+      "      FROM e, unnest($4::bigint[], $5::bigint[]) WITH ORDINALITY AS v (account_id, amount_minor, n) "
+      "      ORDER BY v.n) "
+      "SELECT id FROM e",
+      e.kind, e.reference, e.memo, accounts, amounts);
   return r[0].as<std::string>();
 }
 

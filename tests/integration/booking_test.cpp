@@ -475,3 +475,25 @@ TEST_F(BookingTest, TicketingFailedVoidsACardHoldAndRefusesUnknownFields) {
   EXPECT_EQ(http.get("/v1/cases?type=choice_after_expiry", m.api_key).json()["data"].size(), 0u);
   EXPECT_EQ(http.get("/v1/cases?type=bogus", m.api_key).status, 422);
 }
+
+TEST_F(BookingTest, StaffApproveAGuaranteeLetterAndTicketingIsAuthorised) {
+  HttpClient http(server->port());
+  auto b = create(http, booking_body("ORD-LETTER", hours(3))).json();
+  auto id = b["id"].get<std::string>();
+  auto chosen = http.post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "guarantee_letter"}}, m.api_key);
+  ASSERT_EQ(chosen.status, 200) << chosen.body;
+  EXPECT_EQ(chosen.json()["status"], "awaiting_payment") << "waits for staff";
+
+  auto key = [&](const char* role) {
+    auto r = run_cli({"staff", "key", "create", "--name", std::string("Staff ") + role, "--role", role}, *env);
+    return nlohmann::json::parse(r.out)["staff_key"].get<std::string>();
+  };
+  auto path = "/admin/api/bookings/" + id + "/approve-guarantee-letter";
+  EXPECT_EQ(http.post_json(path, nlohmann::json::object(), m.api_key).status, 403) << "not with a merchant key";
+  EXPECT_EQ(http.post_json(path, nlohmann::json::object(), key("accountant")).status, 403);
+  auto ok = http.post_json(path, nlohmann::json::object(), key("support"));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json()["status"], "ticketing_authorized");
+  EXPECT_EQ(http.post_json(path, nlohmann::json::object(), key("admin")).status, 409) << "only once";
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM audit_log WHERE action = 'guarantee_letter.approved'"), "1");
+}
