@@ -28,14 +28,6 @@ namespace {
 constexpr int kExpiryBatch = 100;
 const std::regex kTicketNumber(R"(^\d{13}$)");
 
-// The booking, locked, or 404.
-booking::Booking locked_booking(db::Tx& tx, const Request& req) {
-  const auto& id = req.param("id");
-  std::optional<booking::Booking> b;
-  if (core::is_uuid(id)) b = booking::load_booking(tx, req.caller().id, id, true);
-  if (!b) throw core::not_found("booking " + id);
-  return *b;
-}
 
 
 void void_with_events(db::Tx& tx, const std::string& merchant, const std::string& booking_id, core::TimePoint now,
@@ -101,6 +93,15 @@ void release_guarantee(db::Tx& tx, const booking::Booking& b, core::TimePoint no
 }
 
 }  // namespace
+
+// The booking, locked, or 404.
+booking::Booking locked_booking(db::Tx& tx, const Request& req) {
+  const auto& id = req.param("id");
+  std::optional<booking::Booking> b;
+  if (core::is_uuid(id)) b = booking::load_booking(tx, req.caller().id, id, true);
+  if (!b) throw core::not_found("booking " + id);
+  return *b;
+}
 
 nlohmann::json booking_reply(db::Tx& tx, const booking::RouteContext& ctx, const std::string& merchant,
                              const std::string& booking_id, core::TimePoint now) {

@@ -5,6 +5,10 @@
 #include "skybill/booking/routes.hpp"
 
 namespace skybill::invoicing {
+// The merchant's booking named by the route's {id}, locked for update (every state change of
+// one booking is serialized on its row); 404 when it is not the caller's.
+booking::Booking locked_booking(db::Tx& tx, const http::Request& req);
+
 // The booking as every invoicing route answers with it: its JSON, options now and invoice.
 nlohmann::json booking_reply(db::Tx& tx, const booking::RouteContext& ctx, const std::string& merchant,
                              const std::string& booking_id, core::TimePoint now);

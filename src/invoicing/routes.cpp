@@ -117,15 +117,13 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
              [&ctx](Request& req) -> awaitable<Response> {
                auto method = parse_choice(req.json());
                const auto& id = req.param("id");
-               if (!core::is_uuid(id)) throw core::not_found("booking " + id);
                co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
                  const auto& merchant = req.caller().id;
                  auto now = ctx.clock.now();
-                 auto b = booking::load_booking(tx, merchant, id, true);
-                 if (!b) throw core::not_found("booking " + id);
-                 if (b->status == "expired") {
+                 auto b = locked_booking(tx, req);
+                 if (b.status == "expired") {
                    // The expiry won the race: people look at it, and the 409 is stored with the case.
-                   support::open_case(tx, merchant, b->id, "choice_after_expiry",
+                   support::open_case(tx, merchant, b.id, "choice_after_expiry",
                                       "payment method " + std::string(options::to_string(method)) +
                                           " chosen after the booking expired",
                                       now);
@@ -133,40 +131,40 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
                                                           "booking " + id + " expired at its ticketing time limit"),
                                             req.path);
                  }
-                 if (!booking::is_open(b->status))
+                 if (!booking::is_open(b.status))
                    throw core::Problem(409, "booking-not-open", "Booking is not open for payment",
-                                       "booking " + id + " is " + b->status);
+                                       "booking " + id + " is " + b.status);
                  auto method_name = std::string(options::to_string(method));
-                 if (b->payment_method == method_name)
+                 if (b.payment_method == method_name)
                    throw core::Problem(409, "payment-method-already-chosen", "Payment method already chosen",
                                        method_name + " was already chosen for booking " + id);
                  auto merchant_settings = identity::merchant_settings(tx, merchant);
                  auto option = options::evaluate(
-                     engine_input(tx, *b, now, true, settings_from_json(merchant_settings)), method);
+                     engine_input(tx, b, now, true, settings_from_json(merchant_settings)), method);
                  if (!option.available)
                    throw core::Problem(409, "payment-method-unavailable", "Payment method unavailable", option.reason);
 
                  auto actor = db::AuditEntry{"merchant:" + merchant, merchant, "", "", req.request_id};
-                 if (auto old = void_open_invoice(tx, b->id, now)) {
+                 if (auto old = void_open_invoice(tx, b.id, now)) {
                    actor.action = "invoice.voided";
                    actor.subject = old->id;
                    db::audit(tx, actor, {{"number", old->number}, {"reason", "payment method changed"}});
                    db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, *old));
                  }
                  bool paid_now = method == options::Method::deposit;
-                 auto inv = issue_invoice(tx, *b, method_name, paid_now ? "paid" : "open", option.due_at.value_or(now),
+                 auto inv = issue_invoice(tx, b, method_name, paid_now ? "paid" : "open", option.due_at.value_or(now),
                                           now, prefix_of(merchant_settings));
-                 if (auto entry = guarantee_entry(method, *b, inv)) ledger::post(tx, *entry);
+                 if (auto entry = guarantee_entry(method, b, inv)) ledger::post(tx, *entry);
                  auto status = option.ticket_at_once && options::is_guarantee(method) ? "ticketing_authorized"
                                                                                       : "awaiting_payment";
-                 booking::set_status(tx, b->id, status, method_name, now);
+                 booking::set_status(tx, b.id, status, method_name, now);
 
                  auto inv_json = invoice_json(tx, inv);
                  actor.action = "invoice.issued";
                  actor.subject = inv.id;
-                 db::audit(tx, actor, {{"number", inv.number}, {"method", method_name}, {"booking_id", b->id}});
+                 db::audit(tx, actor, {{"number", inv.number}, {"method", method_name}, {"booking_id", b.id}});
                  db::enqueue_event(tx, merchant, "invoice.issued", inv_json);
-                 auto body = booking_reply(tx, ctx, merchant, b->id, now);
+                 auto body = booking_reply(tx, ctx, merchant, b.id, now);
                  if (std::string(status) == "ticketing_authorized")
                    db::enqueue_event(tx, merchant, "booking.ticketing_authorized", body);
                  return Response::json(200, body);
@@ -179,30 +177,28 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
   router.add("PUT", "/v1/bookings/{id}/lines", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
     auto body = req.json();
     const auto& id = req.param("id");
-    if (!core::is_uuid(id)) throw core::not_found("booking " + id);
     co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
       const auto& merchant = req.caller().id;
       auto now = ctx.clock.now();
-      auto b = booking::load_booking(tx, merchant, id, true);
-      if (!b) throw core::not_found("booking " + id);
-      if (b->status == "ticketing_authorized" || b->status == "paid" || b->status == "ticketed") {
+      auto b = locked_booking(tx, req);
+      if (b.status == "ticketing_authorized" || b.status == "paid" || b.status == "ticketed") {
         // Committed with its support case: people decide between a refund and an additional invoice.
-        support::open_case(tx, merchant, b->id, "price_change_after_guarantee",
-                           "a price change was attempted after the booking was " + b->status, now);
+        support::open_case(tx, merchant, b.id, "price_change_after_guarantee",
+                           "a price change was attempted after the booking was " + b.status, now);
         return Response::problem(
             core::Problem(409, "price-locked", "Price can no longer change",
-                          "booking " + id + " is " + b->status +
+                          "booking " + id + " is " + b.status +
                               ": to charge more issue an additional invoice, to charge less make a refund"),
             req.path);
       }
-      if (!booking::is_open(b->status))
-        throw core::Problem(409, "booking-not-open", "Booking is not open", "booking " + id + " is " + b->status);
-      auto lines = booking::parse_lines(body, b->currency, b->passengers.size());
-      auto before = booking::totals_json(booking::totals(b->lines), core::currency(b->currency));
-      booking::add_price_version(tx, b->id, b->price_version + 1, lines, now);
-      auto updated = *booking::load_booking(tx, merchant, b->id, false);
-      auto actor = db::AuditEntry{"merchant:" + merchant, merchant, "booking.price_changed", b->id, req.request_id};
-      if (auto old = void_open_invoice(tx, b->id, now)) {
+      if (!booking::is_open(b.status))
+        throw core::Problem(409, "booking-not-open", "Booking is not open", "booking " + id + " is " + b.status);
+      auto lines = booking::parse_lines(body, b.currency, b.passengers.size());
+      auto before = booking::totals_json(booking::totals(b.lines), core::currency(b.currency));
+      booking::add_price_version(tx, b.id, b.price_version + 1, lines, now);
+      auto updated = *booking::load_booking(tx, merchant, b.id, false);
+      auto actor = db::AuditEntry{"merchant:" + merchant, merchant, "booking.price_changed", b.id, req.request_id};
+      if (auto old = void_open_invoice(tx, b.id, now)) {
         db::audit(tx, {actor.actor, merchant, "invoice.voided", old->id, req.request_id},
                   {{"number", old->number}, {"reason", "price changed"}});
         db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, *old));
@@ -214,10 +210,10 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
         auto inv = issue_invoice(tx, updated, old->method, "open", option.available ? *option.due_at : old->due_at, now,
                                  prefix_of(settings));
         db::audit(tx, {actor.actor, merchant, "invoice.issued", inv.id, req.request_id},
-                  {{"number", inv.number}, {"method", inv.method}, {"booking_id", b->id}});
+                  {{"number", inv.number}, {"method", inv.method}, {"booking_id", b.id}});
         db::enqueue_event(tx, merchant, "invoice.issued", invoice_json(tx, inv));
       }
-      auto out = booking_reply(tx, ctx, merchant, b->id, now);
+      auto out = booking_reply(tx, ctx, merchant, b.id, now);
       db::audit(tx, actor, {{"from", before}, {"to", out["totals"]}, {"price_version", updated.price_version}});
       db::enqueue_event(tx, merchant, "booking.price_changed", {{"booking", out}, {"previous_totals", before}});
       return Response::json(200, out);

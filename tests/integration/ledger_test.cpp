@@ -14,17 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-int line_count(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  if (!s.empty() && s.back() != '\n') ++n;
-  return n;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 // A corporate client, inserted as the HTTP API would have; returns its id.
 std::string add_client(const TestDatabase& db, const std::string& inn, const std::string& kpp,
                        const std::string& name) {

@@ -130,6 +130,17 @@ struct MerchantKey {
 MerchantKey create_merchant(const Env& env, const std::string& name = "Test Air",
                             const std::string& inn = "7707083893", const std::string& kpp = "770701001");
 
+// Lines in a command's output (a last line without '\n' counts).
+inline int line_count(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  if (!s.empty() && s.back() != '\n') ++n;
+  return n;
+}
+inline bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 std::string binary_path();
 std::string source_dir();
 // The environment a server or CLI needs for a database.
