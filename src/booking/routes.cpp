@@ -41,12 +41,13 @@ nlohmann::json lines_json(const std::vector<Line>& lines, const core::Currency& 
   return out;
 }
 
-std::string resolve_client(db::Tx& tx, const Request& req, const ClientRef& ref) {
+// The client's JSON (with its id), linked to the caller.
+nlohmann::json resolve_client(db::Tx& tx, const Request& req, const ClientRef& ref) {
   const auto& merchant = req.caller().id;
   if (ref.id) {
-    if (!identity::find_linked_client(tx, merchant, *ref.id))
-      throw core::validation_failed({{"client.id", "no client with this id is linked to your account"}});
-    return *ref.id;
+    auto client = identity::find_linked_client(tx, merchant, *ref.id);
+    if (!client) throw core::validation_failed({{"client.id", "no client with this id is linked to your account"}});
+    return *client;
   }
   auto linked = identity::link_client(tx, merchant, {ref.inn, ref.kpp, ref.name});
   auto id = linked.client["id"].get<std::string>();
@@ -54,12 +55,14 @@ std::string resolve_client(db::Tx& tx, const Request& req, const ClientRef& ref)
     db::audit(tx, {"merchant:" + merchant, merchant, "client.linked", id, req.request_id}, nullptr);
     db::enqueue_event(tx, merchant, "client.linked", linked.client);
   }
-  return id;
+  return linked.client;
 }
 
-nlohmann::json full_json(db::Tx& tx, const RouteContext& ctx, const Booking& b, core::TimePoint now) {
-  auto client = identity::find_linked_client(tx, b.merchant_id, b.client_id).value_or(nlohmann::json(nullptr));
-  auto out = booking_json(b, client, ctx.public_url);
+// `client`: the booking's client when the caller has it at hand already.
+nlohmann::json full_json(db::Tx& tx, const RouteContext& ctx, const Booking& b, core::TimePoint now,
+                         std::optional<nlohmann::json> client = std::nullopt) {
+  if (!client) client = identity::find_linked_client(tx, b.merchant_id, b.client_id).value_or(nlohmann::json(nullptr));
+  auto out = booking_json(b, *client, ctx.public_url);
   if (ctx.enrich) ctx.enrich(tx, b, now, out);
   return out;
 }
@@ -117,8 +120,9 @@ void add_routes(http::Router& router, const RouteContext& ctx) {
       // earlier replays it even once its time limit is under a minute away.
       auto input = parse_booking(body_json, now);
       const auto& merchant = req.caller().id;
-      auto client_id = resolve_client(tx, req, input.client);
-      auto id = insert_booking(tx, merchant, client_id, input, crypto::random_base62(kPayTokenLength), now);
+      auto client = resolve_client(tx, req, input.client);
+      auto id = insert_booking(tx, merchant, client["id"].get<std::string>(), input,
+                               crypto::random_base62(kPayTokenLength), now);
       if (!id) {
         auto existing = booking_id_by_reference(tx, merchant, input.reference);
         throw core::Problem(409, "booking-reference-taken", "Booking reference already used",
@@ -126,7 +130,7 @@ void add_routes(http::Router& router, const RouteContext& ctx) {
       }
       add_price_version(tx, *id, 1, input.lines, now);
       auto booking = *load_booking(tx, merchant, *id, false);
-      auto body = full_json(tx, ctx, booking, now);
+      auto body = full_json(tx, ctx, booking, now, client);
       db::audit(tx, {"merchant:" + merchant, merchant, "booking.created", *id, req.request_id},
                 {{"reference", input.reference}, {"totals", body["totals"]}});
       db::enqueue_event(tx, merchant, "booking.created", body);

@@ -19,11 +19,15 @@ Funds load_funds(db::Tx& tx, const std::string& client_id, const std::string& cu
     p.deferral_days = line[0]["deferral_days"].as<int>();
     p.approved = line[0]["approved"].as<bool>();
     p.blocked_by_overdue = line[0]["blocked"].as<bool>();
-    p.used_minor = ledger::balance(tx, {ledger::Owner::client, client_id, ledger::Kind::credit_receivable, currency});
     f.credit = p;
   }
-  // The deposit is what the gateway owes the client: a credit balance.
-  f.deposit_minor = -ledger::balance(tx, {ledger::Owner::client, client_id, ledger::Kind::deposit, currency});
+  // Every balance of the client at once: credit used and the deposit (what the gateway owes
+  // the client, a credit balance).
+  for (const auto& b : ledger::balances(tx, ledger::Owner::client, client_id)) {
+    if (b.account.currency != currency) continue;
+    if (b.account.kind == ledger::Kind::credit_receivable && f.credit) f.credit->used_minor = b.balance_minor;
+    if (b.account.kind == ledger::Kind::deposit) f.deposit_minor = -b.balance_minor;
+  }
   return f;
 }
 

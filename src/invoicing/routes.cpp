@@ -107,7 +107,8 @@ booking::Enrich enricher() {
       out["payment_options"] = options_json(options::evaluate(engine_input(tx, b, now, false, settings)));
     else
       out["payment_options"] = nlohmann::json::array();
-    auto inv = current_invoice(tx, b.id);
+    // A pending booking has had no choice yet, so it has no invoice (not even a void one).
+    auto inv = b.status == "pending" ? std::nullopt : current_invoice(tx, b.id);
     out["invoice"] = inv ? invoice_json(tx, *inv) : nlohmann::json(nullptr);
   };
 }
