@@ -1,20 +1,18 @@
 #include "skybill/booking/bookings.hpp"
 
 #include "skybill/core/time.hpp"
+#include "skybill/db/time.hpp"
 #include "skybill/db/tx.hpp"
 
 namespace skybill::booking {
 namespace {
 
-constexpr const char* kColumns =
+const std::string kColumns =
     "b.id, b.merchant_id, b.reference, b.pnr, b.client_id, b.contact_email, b.currency, b.status, b.pay_token, "
     "b.payment_method, b.passengers::text AS passengers, b.segments::text AS segments, b.metadata::text AS metadata, "
-    "b.tickets::text AS tickets, "
-    "(extract(epoch from b.ticketing_time_limit) * 1000000)::bigint AS tl_us, "
-    "(extract(epoch from b.created_at) * 1000000)::bigint AS created_us, "
-    "(extract(epoch from b.updated_at) * 1000000)::bigint AS updated_us, b.price_version";
-
-core::TimePoint micros(const pqxx::field& f) { return core::TimePoint(std::chrono::microseconds(f.as<long long>())); }
+    "b.tickets::text AS tickets, " +
+    db::epoch_us("b.ticketing_time_limit") + " AS tl_us, " + db::epoch_us("b.created_at") + " AS created_us, " +
+    db::epoch_us("b.updated_at") + " AS updated_us, b.price_version";
 
 std::optional<LineKind> kind_of(const std::string& s) {
   for (auto k : {LineKind::fare, LineKind::tax, LineKind::fee, LineKind::service, LineKind::penalty})
@@ -57,9 +55,9 @@ Booking from_row(db::Tx& tx, const pqxx::row& r) {
   b.segments = nlohmann::json::parse(r["segments"].as<std::string>());
   b.metadata = nlohmann::json::parse(r["metadata"].as<std::string>());
   b.tickets = nlohmann::json::parse(r["tickets"].as<std::string>());
-  b.ticketing_time_limit = micros(r["tl_us"]);
-  b.created_at = micros(r["created_us"]);
-  b.updated_at = micros(r["updated_us"]);
+  b.ticketing_time_limit = db::as_time(r["tl_us"]);
+  b.created_at = db::as_time(r["created_us"]);
+  b.updated_at = db::as_time(r["updated_us"]);
   b.price_version = r["price_version"].as<int>();
   b.lines = load_lines(tx, b.id, b.price_version);
   return b;
@@ -123,14 +121,6 @@ std::optional<Booking> load_booking(db::Tx& tx, const std::string& merchant_id, 
 std::optional<Booking> load_booking_for_staff(db::Tx& tx, const std::string& id, bool lock) {
   auto rows = tx->exec_params(
       std::string("SELECT ") + kColumns + " FROM bookings b WHERE b.id = $1::uuid" + (lock ? " FOR UPDATE" : ""), id);
-  if (rows.empty()) return std::nullopt;
-  return from_row(tx, rows[0]);
-}
-
-std::optional<Booking> load_booking_by_token(db::Tx& tx, const std::string& pay_token, bool lock) {
-  auto rows = tx->exec_params(
-      std::string("SELECT ") + kColumns + " FROM bookings b WHERE b.pay_token = $1" + (lock ? " FOR UPDATE" : ""),
-      pay_token);
   if (rows.empty()) return std::nullopt;
   return from_row(tx, rows[0]);
 }

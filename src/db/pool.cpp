@@ -87,7 +87,7 @@ struct Pool::Impl {
       conn = pool.connect();
       w.emplace(*conn);
     }
-    Tx tx(*conn, *w);
+    Tx tx(*w);
     work(tx);
     w->commit();
   }
@@ -97,7 +97,7 @@ struct Pool::Impl {
   static void attempt_autocommit(Impl&, std::unique_ptr<pqxx::connection>& conn,
                                  const std::function<void(Tx&)>& work) {
     pqxx::nontransaction n(*conn);
-    Tx tx(*conn, n);
+    Tx tx(n);
     work(tx);
   }
 

@@ -3,18 +3,17 @@
 #include <cstdio>
 
 #include "skybill/core/time.hpp"
+#include "skybill/db/time.hpp"
 #include "skybill/db/tx.hpp"
 
 namespace skybill::invoicing {
 namespace {
 
-constexpr const char* kColumns =
+const std::string kColumns =
     "i.id, i.number, i.booking_id, i.client_id, i.method, i.currency, i.status, i.price_version, i.amount_minor, "
-    "i.vat_minor, (extract(epoch from i.issued_at) * 1000000)::bigint AS issued_us, "
-    "(extract(epoch from i.due_at) * 1000000)::bigint AS due_us, "
-    "(extract(epoch from i.voided_at) * 1000000)::bigint AS voided_us";
-
-core::TimePoint micros(const pqxx::field& f) { return core::TimePoint(std::chrono::microseconds(f.as<long long>())); }
+    "i.vat_minor, " +
+    db::epoch_us("i.issued_at") + " AS issued_us, " + db::epoch_us("i.due_at") + " AS due_us, " +
+    db::epoch_us("i.voided_at") + " AS voided_us";
 
 Invoice from_row(const pqxx::row& r) {
   Invoice i;
@@ -28,9 +27,9 @@ Invoice from_row(const pqxx::row& r) {
   i.price_version = r["price_version"].as<int>();
   i.amount_minor = r["amount_minor"].as<long long>();
   i.vat_minor = r["vat_minor"].as<long long>();
-  i.issued_at = micros(r["issued_us"]);
-  i.due_at = micros(r["due_us"]);
-  if (!r["voided_us"].is_null()) i.voided_at = micros(r["voided_us"]);
+  i.issued_at = db::as_time(r["issued_us"]);
+  i.due_at = db::as_time(r["due_us"]);
+  if (!r["voided_us"].is_null()) i.voided_at = db::as_time(r["voided_us"]);
   return i;
 }
 

@@ -7,6 +7,7 @@
 #include "skybill/core/time.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
+#include "skybill/db/time.hpp"
 #include "skybill/db/tx.hpp"
 #include "skybill/http/paging.hpp"
 #include "skybill/identity/model.hpp"
@@ -44,9 +45,10 @@ void add_routes(http::Router& router, db::Pool& pool) {
     auto opt = [](const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; };
     nlohmann::json data = nlohmann::json::array();
     co_await pool.read([&](db::Tx& tx) {
+      data = nlohmann::json::array();  // a read may run twice (see Pool::read)
       auto rows = tx->exec_params(
-          "SELECT id, booking_id, type, status, notes, "
-          "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at "
+          "SELECT id, booking_id, type, status, notes, " + db::epoch_us("created_at") +
+              " AS created_us "
           "FROM support_cases c WHERE merchant_id = $1::uuid AND ($2::text IS NULL OR status = $2) "
           "AND ($3::uuid IS NULL OR booking_id = $3::uuid) AND ($6::text IS NULL OR type = $6) "
           "AND ($4::uuid IS NULL OR (c.created_at, c.id) > (SELECT created_at, id FROM support_cases "
@@ -60,7 +62,7 @@ void add_routes(http::Router& router, db::Pool& pool) {
                         {"type", r["type"].as<std::string>()},
                         {"status", r["status"].as<std::string>()},
                         {"notes", r["notes"].as<std::string>()},
-                        {"created_at", r["created_at"].as<std::string>()}});
+                        {"created_at", core::to_rfc3339(db::as_time(r["created_us"]))}});
     });
     co_return http::Response::json(200, http::page_json(std::move(data), page));
   });

@@ -35,7 +35,6 @@ void add_price_version(db::Tx& tx, const std::string& booking_id, int version, c
                        core::TimePoint now);
 // `lock` takes the row for update: the way every state change on one booking is serialized.
 std::optional<Booking> load_booking(db::Tx& tx, const std::string& merchant_id, const std::string& id, bool lock);
-std::optional<Booking> load_booking_by_token(db::Tx& tx, const std::string& pay_token, bool lock);
 // Any merchant's booking: for the gateway's own staff only.
 std::optional<Booking> load_booking_for_staff(db::Tx& tx, const std::string& id, bool lock);
 void set_status(db::Tx& tx, const std::string& booking_id, const std::string& status,

@@ -43,7 +43,9 @@ class Pool {
   // The same, blocking the calling thread (command-line tools, start-up).
   void transact_sync(std::function<void(Tx&)> work, Retry retry = Retry::no);
   // For one read statement: runs without BEGIN/COMMIT (each statement commits on its own),
-  // saving two round trips. Several statements here do not share a snapshot.
+  // saving two round trips. Several statements here do not share a snapshot. A lost
+  // connection makes `work` run once more on a new one: it must assign its results, not
+  // append to them.
   boost::asio::awaitable<void> read(std::function<void(Tx&)> work);
 
   int size() const;

@@ -6,13 +6,11 @@ namespace skybill::db {
 
 class Tx {
  public:
-  Tx(pqxx::connection& conn, pqxx::transaction_base& t) : conn_(conn), t_(t) {}
+  explicit Tx(pqxx::transaction_base& t) : t_(t) {}
   pqxx::transaction_base& operator*() { return t_; }
   pqxx::transaction_base* operator->() { return &t_; }
-  pqxx::connection& connection() { return conn_; }
 
  private:
-  pqxx::connection& conn_;
   pqxx::transaction_base& t_;
 };
 
