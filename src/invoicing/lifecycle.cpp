@@ -1,6 +1,7 @@
 // After the choice: cancel, tickets issued, ticketing failed, and the expiry job.
 #include <boost/asio/awaitable.hpp>
 #include <regex>
+#include <set>
 
 #include "invoices.hpp"
 #include "lifecycle.hpp"
@@ -63,6 +64,19 @@ std::vector<std::pair<int, std::string>> parse_tickets(const nlohmann::json& bod
     for (const auto& [k, v] : t.items())
       if (k != "passenger" && k != "number") errors.push_back({path + "." + k, "is not a known field"});
     if (errors.empty()) out.emplace_back(p->get<int>(), n->get<std::string>());
+  }
+  if (errors.empty()) {
+    // Every passenger flies on a ticket of their own; a number is issued once.
+    std::set<int> ticketed;
+    std::set<std::string> numbers;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      ticketed.insert(out[i].first);
+      if (!numbers.insert(out[i].second).second)
+        errors.push_back({"tickets[" + std::to_string(i) + "].number", "is given twice"});
+    }
+    for (std::size_t p = 0; p < passengers; ++p)
+      if (!ticketed.count(static_cast<int>(p)))
+        errors.push_back({"tickets", "passenger " + std::to_string(p) + " has no ticket"});
   }
   if (!errors.empty()) throw core::validation_failed(std::move(errors));
   return out;

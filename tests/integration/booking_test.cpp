@@ -497,3 +497,29 @@ TEST_F(BookingTest, StaffApproveAGuaranteeLetterAndTicketingIsAuthorised) {
   EXPECT_EQ(http.post_json(path, nlohmann::json::object(), key("admin")).status, 409) << "only once";
   EXPECT_EQ(db->scalar("SELECT count(*) FROM audit_log WHERE action = 'guarantee_letter.approved'"), "1");
 }
+
+TEST_F(BookingTest, TicketsMustCoverEveryPassengerOnceEach) {
+  HttpClient http(server->port());
+  auto body = booking_body("ORD-TWO");
+  body["passengers"].push_back({{"first_name", "Anna"}, {"last_name", "Petrova"}});
+  auto b = create(http, body).json();
+  auto id = b["id"].get<std::string>();
+  ASSERT_EQ(run_cli({"client", "deposit", "add", "--inn", "7728168971", "--amount", "20000.00"}, *env).exit_code, 0);
+  ASSERT_EQ(http.post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "deposit"}}, m.api_key).status, 200);
+  auto path = "/v1/bookings/" + id + "/tickets";
+  auto one = http.post_json(path, {{"tickets", {{{"passenger", 0}, {"number", "5552100000001"}}}}}, m.api_key);
+  EXPECT_EQ(one.status, 422) << "passenger 1 has no ticket";
+  auto twice = http.post_json(path,
+                              {{"tickets",
+                                {{{"passenger", 0}, {"number", "5552100000001"}},
+                                 {{"passenger", 1}, {"number", "5552100000001"}}}}},
+                              m.api_key);
+  EXPECT_EQ(twice.status, 422) << "one number for two passengers";
+  EXPECT_EQ(db->scalar("SELECT status FROM bookings WHERE id = '" + id + "'"), "ticketing_authorized");
+  auto ok = http.post_json(path,
+                           {{"tickets",
+                             {{{"passenger", 0}, {"number", "5552100000001"}},
+                              {{"passenger", 1}, {"number", "5552100000002"}}}}},
+                           m.api_key);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+}
