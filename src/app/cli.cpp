@@ -25,8 +25,11 @@ Usage: skybill <command> [options]
 Commands:
   serve                                 migrate, then serve HTTP until SIGTERM/SIGINT
   migrate                               apply pending migrations and exit
-  merchant create --name N --inn INN [--kpp K] [--timezone Europe/Moscow] [--live]
-                                        create an airline; prints its id and a new API key (shown once)
+  merchant create --name N --inn INN [--kpp K] [--timezone Europe/Moscow] [--email E] [--live]
+                                        create an airline; prints its id and a new API key (shown once);
+                                        --email is its contact address (webhook and account notices)
+  merchant update --merchant ID --email E
+                                        change an airline's contact e-mail address (audited)
   merchant key create --merchant ID [--live]
                                         issue another API key for a merchant
   merchant key revoke --key-id ID       revoke a merchant API key at once
@@ -87,11 +90,19 @@ int cmd_merchant(const std::vector<std::string>& args) {
   identity::Accounts accounts(pool);
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "create") {
-    Options o(rest, {"name", "inn", "kpp", "timezone"}, {"live"});
+    Options o(rest, {"name", "inn", "kpp", "timezone", "email"}, {"live"});
     identity::MerchantInput in{o.required("name"), o.required("inn"), o.optional("kpp").value_or(""),
-                               o.optional("timezone").value_or("Europe/Moscow")};
+                               o.optional("timezone").value_or("Europe/Moscow"), o.optional("email").value_or("")};
     auto m = accounts.create_merchant(in, o.flag("live"));
     print({{"merchant_id", m.merchant_id}, {"key_id", m.key.key_id}, {"api_key", m.key.secret}});
+    return 0;
+  }
+  if (args[0] == "update") {
+    Options o(rest, {"merchant", "email"}, {});
+    auto merchant = o.required("merchant");
+    auto email = o.required("email");
+    accounts.set_contact_email(merchant, email);
+    print({{"merchant_id", merchant}, {"contact_email", email}});
     return 0;
   }
   if (args[0] == "key" && args.size() >= 2) {

@@ -4,12 +4,15 @@
 #include <nlohmann/json.hpp>
 
 #include "skybill/api/idempotency.hpp"
+#include "skybill/audit/routes.hpp"
 #include "skybill/booking/routes.hpp"
 #include "skybill/invoicing/invoicing.hpp"
 #include "skybill/support/cases.hpp"
 #include "skybill/core/calendar.hpp"
 #include "skybill/db/migrations.hpp"
 #include "skybill/db/pool.hpp"
+#include "skybill/delivery/delivery.hpp"
+#include "skybill/webhooks/routes.hpp"
 #include "skybill/http/metrics.hpp"
 #include "skybill/http/server.hpp"
 #include "skybill/identity/routes.hpp"
@@ -20,6 +23,25 @@ namespace skybill::app {
 
 namespace {
 constexpr std::chrono::minutes kIdempotencyPurgeInterval{10};
+
+delivery::Settings delivery_settings(const Config& c) {
+  delivery::Settings s;
+  s.workers = c.delivery_workers;
+  s.poll = std::chrono::milliseconds(c.delivery_poll_ms);
+  s.webhooks.timeout = std::chrono::milliseconds(c.delivery_timeout_ms);
+  s.webhooks.retry.base = std::chrono::milliseconds(c.delivery_retry_base_ms);
+  s.webhooks.retry.give_up = std::chrono::hours(c.delivery_give_up_hours);
+  if (!c.smtp_host.empty())
+    s.smtp = mail::SmtpSettings{.host = c.smtp_host,
+                                .port = c.smtp_port,
+                                .security = c.smtp_security,
+                                .username = c.smtp_username,
+                                .password = c.smtp_password,
+                                .from = c.smtp_from,
+                                .timeout = std::chrono::milliseconds(c.delivery_timeout_ms)};
+  s.fan_out = {c.http_public_url, c.mail_support_address};
+  return s;
+}
 }
 
 int serve(const Config& config) {
@@ -44,6 +66,8 @@ int serve(const Config& config) {
   booking::add_routes(router, bookings);
   invoicing::add_routes(router, bookings);
   support::add_routes(router, pool);
+  webhooks::add_routes(router, pool, clock);
+  audit::add_routes(router, pool);
 
   http::ServerOptions options{
       .address = config.http_address,
@@ -66,9 +90,13 @@ int serve(const Config& config) {
                [&pool, &clock]() -> boost::asio::awaitable<void> {
                  if (int n = co_await invoicing::expire_bookings(pool, clock))
                    log::event(log::Level::info, "bookings expired", {{"count", n}});
+                 if (int n = co_await invoicing::remind_expiring_bookings(pool, clock))
+                   log::event(log::Level::info, "bookings about to expire told", {{"count", n}});
                  if (int n = co_await invoicing::mark_overdue_invoices(pool, clock))
                    log::event(log::Level::info, "invoices overdue", {{"count", n}});
                });
+  delivery::Workers senders(pool, clock, delivery_settings(config));
+  senders.start();
   log::event(log::Level::info, "listening",
              {{"address", config.http_address},
               {"port", server.port()},
@@ -76,6 +104,7 @@ int serve(const Config& config) {
               {"migrations_applied_now", applied.size()},
               {"calendar_years", calendar.years()}});
   server.run();
+  senders.stop();
   pool.shutdown();
   log::info("stopped");
   return 0;

@@ -8,7 +8,7 @@ namespace skybill::booking {
 namespace {
 
 const std::string kColumns =
-    "b.id, b.merchant_id, b.reference, b.pnr, b.client_id, b.contact_email, b.currency, b.status, b.pay_token, "
+    "b.id, b.merchant_id, b.reference, b.pnr, b.client_id, b.contact_email, b.language, b.currency, b.status, b.pay_token, "
     "b.payment_method, b.passengers::text AS passengers, b.segments::text AS segments, b.metadata::text AS metadata, "
     "b.tickets::text AS tickets, " +
     db::epoch_us("b.ticketing_time_limit") + " AS tl_us, " + db::epoch_us("b.created_at") + " AS created_us, " +
@@ -47,6 +47,7 @@ Booking from_row(db::Tx& tx, const pqxx::row& r) {
   b.pnr = r["pnr"].as<std::string>();
   b.client_id = r["client_id"].as<std::string>();
   b.contact_email = r["contact_email"].as<std::string>();
+  b.language = r["language"].as<std::string>();
   b.currency = r["currency"].as<std::string>();
   b.status = r["status"].as<std::string>();
   b.pay_token = r["pay_token"].as<std::string>();
@@ -72,11 +73,11 @@ std::optional<std::string> insert_booking(db::Tx& tx, const std::string& merchan
   auto ts = core::to_rfc3339(now);
   auto rows = tx->exec_params(
       "INSERT INTO bookings (merchant_id, reference, pnr, client_id, contact_email, passengers, segments, currency, "
-      "ticketing_time_limit, pay_token, metadata, price_version, created_at, updated_at) "
+      "ticketing_time_limit, pay_token, metadata, price_version, created_at, updated_at, language) "
       "VALUES ($1::uuid, $2, $3, $4::uuid, $5, $6::jsonb, $7::jsonb, $8, $9::timestamptz, $10, $11::jsonb, 0, "
-      "$12::timestamptz, $12::timestamptz) ON CONFLICT (merchant_id, reference) DO NOTHING RETURNING id",
+      "$12::timestamptz, $12::timestamptz, $13) ON CONFLICT (merchant_id, reference) DO NOTHING RETURNING id",
       merchant_id, in.reference, in.pnr, client_id, in.contact_email, in.passengers.dump(), in.segments.dump(),
-      in.currency, core::to_rfc3339(in.ticketing_time_limit), pay_token, in.metadata.dump(), ts);
+      in.currency, core::to_rfc3339(in.ticketing_time_limit), pay_token, in.metadata.dump(), ts, in.language);
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<std::string>();
 }

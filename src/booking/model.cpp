@@ -228,7 +228,7 @@ BookingInput parse_booking(const nlohmann::json& body, core::TimePoint now) {
   if (!body.is_object()) throw core::validation_failed({{"", "the body must be a JSON object"}});
   Validator v;
   v.only(body, "", {"reference", "pnr", "client", "contact_email", "passengers", "segments", "lines", "currency",
-                    "ticketing_time_limit", "metadata"});
+                    "ticketing_time_limit", "metadata", "language"});
   BookingInput in;
   if (auto r = v.text(body, "", "reference", true, 256)) in.reference = *r;
   if (auto p = v.text(body, "", "pnr", true, 20)) {
@@ -239,6 +239,10 @@ BookingInput parse_booking(const nlohmann::json& body, core::TimePoint now) {
   if (auto e = v.text(body, "", "contact_email", true, 254)) {
     if (!std::regex_match(*e, kEmail)) v.fail("contact_email", "must be an e-mail address");
     in.contact_email = *e;
+  }
+  if (auto l = v.text(body, "", "language", false, 16)) {
+    if (*l != "ru" && *l != "en") v.fail("language", "must be ru or en");
+    in.language = *l;
   }
   in.passengers = parse_passengers(v, body);
   in.segments = parse_segments(v, body);

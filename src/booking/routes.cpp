@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "skybill/api/idempotency.hpp"
+#include "skybill/audit/actor.hpp"
 #include "skybill/http/paging.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
@@ -51,9 +52,13 @@ nlohmann::json resolve_client(db::Tx& tx, const Request& req, const ClientRef& r
   }
   auto linked = identity::link_client(tx, merchant, {ref.inn, ref.kpp, ref.name});
   auto id = linked.client["id"].get<std::string>();
+  if (linked.created)
+    db::audit(tx, audit::entry(req, merchant, "client.created", id), linked.client,
+              db::Changes().set("inn", nullptr, linked.client["inn"]).set("kpp", nullptr, linked.client["kpp"])
+                  .set("name", nullptr, linked.client["name"]));
   if (linked.linked) {
-    db::audit(tx, {"merchant:" + merchant, merchant, "client.linked", id, req.request_id}, nullptr);
-    db::enqueue_event(tx, merchant, "client.linked", linked.client);
+    db::audit(tx, audit::entry(req, merchant, "client.linked", id), nullptr, db::Changes().set("linked", false, true));
+    db::enqueue_event(tx, merchant, "client.linked", {}, linked.client);
   }
   return linked.client;
 }
@@ -96,6 +101,7 @@ nlohmann::json booking_json(const Booking& b, const nlohmann::json& client, cons
           {"status", b.status},
           {"client", client},
           {"contact_email", b.contact_email},
+          {"language", b.language},
           {"passengers", b.passengers},
           {"segments", b.segments},
           {"currency", b.currency},
@@ -131,9 +137,10 @@ void add_routes(http::Router& router, const RouteContext& ctx) {
       add_price_version(tx, *id, 1, input.lines, now);
       auto booking = *load_booking(tx, merchant, *id, false);
       auto body = full_json(tx, ctx, booking, now, client);
-      db::audit(tx, {"merchant:" + merchant, merchant, "booking.created", *id, req.request_id},
-                {{"reference", input.reference}, {"totals", body["totals"]}});
-      db::enqueue_event(tx, merchant, "booking.created", body);
+      db::audit(tx, audit::entry(req, merchant, "booking.created", *id),
+                {{"reference", input.reference}, {"totals", body["totals"]}},
+                db::Changes().set("status", nullptr, booking.status).set("price_version", nullptr, booking.price_version));
+      db::enqueue_event(tx, merchant, "booking.created", *id, body);
       return Response::json(201, body);
     });
   });

@@ -27,10 +27,25 @@ CreatedMerchant Accounts::create_merchant(const MerchantInput& raw, bool live) {
     auto key = generate_key(live ? KeyKind::merchant_live : KeyKind::merchant_test);
     out.key = {store::insert_api_key(tx, out.merchant_id, live, key.hash, key.last4), key.secret};
     db::audit(tx, cli_entry(out.merchant_id, "merchant.created", out.merchant_id),
-              {{"name", in.name}, {"inn", in.inn}, {"kpp", in.kpp}, {"timezone", in.timezone}});
+              {{"name", in.name}, {"inn", in.inn}, {"kpp", in.kpp}, {"timezone", in.timezone}},
+              db::Changes().set("contact_email", nullptr,
+                                in.contact_email.empty() ? nlohmann::json(nullptr) : nlohmann::json(in.contact_email)));
     db::audit(tx, cli_entry(out.merchant_id, "api_key.created", out.key.key_id), {{"last4", key.last4}});
   });
   return out;
+}
+
+void Accounts::set_contact_email(const std::string& merchant_id, const std::string& email) {
+  std::vector<core::FieldError> errors;
+  if (!core::is_uuid(merchant_id)) errors.push_back({"merchant", "must be a UUID"});
+  if (!is_email_address(email)) errors.push_back({"email", "must be an e-mail address"});
+  if (!errors.empty()) throw core::validation_failed(std::move(errors));
+  pool_.transact_sync([&](db::Tx& tx) {
+    auto previous = store::set_contact_email(tx, merchant_id, email);
+    if (!previous) throw core::not_found("merchant " + merchant_id);
+    db::audit(tx, cli_entry(merchant_id, "merchant.updated", merchant_id), nullptr,
+              db::Changes().set("contact_email", *previous, email));
+  });
 }
 
 IssuedKey Accounts::create_merchant_key(const std::string& merchant_id, bool live) {
@@ -48,9 +63,10 @@ IssuedKey Accounts::create_merchant_key(const std::string& merchant_id, bool liv
 void Accounts::revoke_merchant_key(const std::string& key_id) {
   require_uuid(key_id, "key-id");
   pool_.transact_sync([&](db::Tx& tx) {
-    auto merchant = store::revoke_api_key(tx, key_id);
-    if (!merchant) throw core::not_found("active API key " + key_id);
-    db::audit(tx, cli_entry(*merchant, "api_key.revoked", key_id), nullptr);
+    auto revoked = store::revoke_api_key(tx, key_id);
+    if (!revoked) throw core::not_found("active API key " + key_id);
+    db::audit(tx, cli_entry(revoked->merchant_id, "api_key.revoked", key_id), nullptr,
+              db::Changes().set("revoked_at", nullptr, revoked->revoked_at));
   });
 }
 
@@ -73,8 +89,10 @@ CreatedStaff Accounts::create_staff_key(const std::string& name, const std::stri
 void Accounts::revoke_staff_key(const std::string& key_id) {
   require_uuid(key_id, "key-id");
   pool_.transact_sync([&](db::Tx& tx) {
-    if (!store::revoke_staff_key(tx, key_id)) throw core::not_found("active staff key " + key_id);
-    db::audit(tx, cli_entry({}, "staff_key.revoked", key_id), nullptr);
+    auto revoked = store::revoke_staff_key(tx, key_id);
+    if (!revoked) throw core::not_found("active staff key " + key_id);
+    db::audit(tx, cli_entry({}, "staff_key.revoked", key_id), nullptr,
+              db::Changes().set("revoked_at", nullptr, revoked->revoked_at));
   });
 }
 

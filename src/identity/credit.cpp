@@ -124,13 +124,18 @@ CreditLineSet Credit::set_credit_line(const ClientRef& client, const std::string
       previous = {{"limit", core::Money(before[0][0].as<std::int64_t>(), *cur).to_string()},
                   {"deferral_days", before[0][1].as<int>()},
                   {"approved", before[0][2].as<bool>()}};
+    auto was = [&](const char* field) { return previous.is_null() ? nlohmann::json(nullptr) : previous[field]; };
     db::audit(tx, audit_entry(actor_, "credit_line.set", c.id),
               {{"client", client_json(c)},
                {"currency", currency},
                {"limit", amount->to_string()},
                {"deferral_days", deferral_days},
                {"approved", approved},
-               {"previous", previous}});
+               {"previous", previous}},
+              db::Changes()
+                  .set("limit", was("limit"), amount->to_string())
+                  .set("deferral_days", was("deferral_days"), deferral_days)
+                  .set("approved", was("approved"), approved));
   });
   return *out;
 }
@@ -159,7 +164,9 @@ DepositAdded Credit::add_deposit(const ClientRef& client, const std::string& cur
                {"currency", currency},
                {"amount", money->to_string()},
                {"entry_id", entry_id},
-               {"balance", out->balance.to_string()}});
+               {"balance", out->balance.to_string()}},
+              db::Changes().set("balance", core::Money(balance - money->minor(), *cur).to_string(),
+                                out->balance.to_string()));
   });
   return *out;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string_view>
 
 #include "skybill/core/identifiers.hpp"
@@ -11,6 +12,8 @@ namespace skybill::identity {
 namespace {
 
 constexpr std::size_t kMaxName = 300;
+constexpr std::size_t kMaxEmail = 254;
+const std::regex kEmail(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");  // as a booking's contact_email
 
 std::string trim(std::string s) {
   auto b = s.find_first_not_of(" \t\r\n");
@@ -63,9 +66,13 @@ MerchantInput validate_merchant(const MerchantInput& raw) {
   if (in.name.empty() || utf8_length(in.name) > kMaxName) errors.push_back({"name", "must have 1 to 300 characters"});
   check_inn_kpp(in.inn, in.kpp, false, errors);
   if (!known_timezone(in.timezone)) errors.push_back({"timezone", "must be an IANA time zone such as Europe/Moscow"});
+  if (!in.contact_email.empty() && !is_email_address(in.contact_email))
+    errors.push_back({"email", "must be an e-mail address"});
   if (!errors.empty()) throw core::validation_failed(std::move(errors));
   return in;
 }
+
+bool is_email_address(const std::string& s) { return s.size() <= kMaxEmail && std::regex_match(s, kEmail); }
 
 ClientInput parse_client(const nlohmann::json& body) {
   std::vector<core::FieldError> errors;

@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "skybill/api/idempotency.hpp"
+#include "skybill/audit/actor.hpp"
 #include "skybill/http/paging.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
@@ -19,8 +20,7 @@ using http::Response;
 namespace {
 
 db::AuditEntry merchant_entry(const Request& req, std::string action, std::string subject) {
-  return db::AuditEntry{"merchant:" + req.caller().id, req.caller().id, std::move(action), std::move(subject),
-                        req.request_id};
+  return audit::entry(req, req.caller().id, std::move(action), std::move(subject));
 }
 
 }  // namespace
@@ -40,10 +40,13 @@ void add_routes(http::Router& router, db::Pool& pool) {
       const auto& merchant = req.caller().id;
       auto result = link_client(tx, merchant, input);
       auto id = result.client["id"].get<std::string>();
-      if (result.created) db::audit(tx, merchant_entry(req, "client.created", id), result.client);
+      if (result.created)
+        db::audit(tx, merchant_entry(req, "client.created", id), result.client,
+                  db::Changes().set("inn", nullptr, result.client["inn"]).set("kpp", nullptr, result.client["kpp"])
+                      .set("name", nullptr, result.client["name"]));
       if (result.linked) {
-        db::audit(tx, merchant_entry(req, "client.linked", id), nullptr);
-        db::enqueue_event(tx, merchant, "client.linked", result.client);
+        db::audit(tx, merchant_entry(req, "client.linked", id), nullptr, db::Changes().set("linked", false, true));
+        db::enqueue_event(tx, merchant, "client.linked", {}, result.client);
       }
       // 201 when the client is new *to this merchant*: whether another airline knew it already
       // is not this caller's business.

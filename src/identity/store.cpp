@@ -16,6 +16,8 @@ nlohmann::json merchant_row(const pqxx::row& r) {
           {"inn", r["inn"].as<std::string>()},
           {"kpp", r["kpp"].is_null() ? nlohmann::json(nullptr) : nlohmann::json(r["kpp"].as<std::string>())},
           {"timezone", r["timezone"].as<std::string>()},
+          {"contact_email",
+           r["contact_email"].is_null() ? nlohmann::json(nullptr) : nlohmann::json(r["contact_email"].as<std::string>())},
           {"settings", nlohmann::json::parse(r["settings"].as<std::string>())},
           {"created_at", r["created_at"].as<std::string>()}};
 }
@@ -34,20 +36,28 @@ nlohmann::json client_row(const pqxx::row& r) {
 namespace {
 
 constexpr const char* kMerchantColumns =
-    "id, name, inn, kpp, timezone, settings::text AS settings, " RFC3339("created_at") " AS created_at";
+    "id, name, inn, kpp, timezone, contact_email, settings::text AS settings, " RFC3339("created_at") " AS created_at";
 constexpr const char* kClientColumns =
     "c.id, c.inn, c.kpp, c.name, " RFC3339("c.created_at") " AS created_at";
 
 }  // namespace
 
 std::string insert_merchant(db::Tx& tx, const MerchantInput& in) {
-  return tx->exec_params1("INSERT INTO merchants (name, inn, kpp, timezone) VALUES ($1, $2, $3, $4) RETURNING id",
-                          in.name, in.inn, null_if_empty(in.kpp), in.timezone)[0]
+  return tx->exec_params1(
+               "INSERT INTO merchants (name, inn, kpp, timezone, contact_email) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+               in.name, in.inn, null_if_empty(in.kpp), in.timezone, null_if_empty(in.contact_email))[0]
       .as<std::string>();
 }
 
 bool merchant_exists(db::Tx& tx, const std::string& merchant_id) {
   return !tx->exec_params("SELECT 1 FROM merchants WHERE id = $1::uuid", merchant_id).empty();
+}
+
+std::optional<nlohmann::json> set_contact_email(db::Tx& tx, const std::string& merchant_id, const std::string& email) {
+  auto rows = tx->exec_params("SELECT contact_email FROM merchants WHERE id = $1::uuid FOR UPDATE", merchant_id);
+  if (rows.empty()) return std::nullopt;
+  tx->exec_params("UPDATE merchants SET contact_email = $2 WHERE id = $1::uuid", merchant_id, email);
+  return rows[0][0].is_null() ? nlohmann::json(nullptr) : nlohmann::json(rows[0][0].as<std::string>());
 }
 
 std::optional<nlohmann::json> merchant_json(db::Tx& tx, const std::string& merchant_id) {
@@ -72,12 +82,12 @@ std::string insert_api_key(db::Tx& tx, const std::string& merchant_id, bool live
       .as<std::string>();
 }
 
-std::optional<std::string> revoke_api_key(db::Tx& tx, const std::string& key_id) {
-  auto rows = tx->exec_params(
-      "UPDATE api_keys SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL RETURNING merchant_id",
-      key_id);
+std::optional<RevokedKey> revoke_api_key(db::Tx& tx, const std::string& key_id) {
+  auto rows = tx->exec_params("UPDATE api_keys SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL "
+                              "RETURNING merchant_id, " RFC3339("revoked_at"),
+                              key_id);
   if (rows.empty()) return std::nullopt;
-  return rows[0][0].as<std::string>();
+  return RevokedKey{rows[0][0].as<std::string>(), rows[0][1].as<std::string>()};
 }
 
 std::string insert_staff(db::Tx& tx, const std::string& name, const std::string& role) {
@@ -92,10 +102,12 @@ std::string insert_staff_key(db::Tx& tx, const std::string& staff_id, const std:
       .as<std::string>();
 }
 
-bool revoke_staff_key(db::Tx& tx, const std::string& key_id) {
-  return !tx->exec_params("UPDATE staff_keys SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL RETURNING 1",
-                          key_id)
-              .empty();
+std::optional<RevokedKey> revoke_staff_key(db::Tx& tx, const std::string& key_id) {
+  auto rows = tx->exec_params("UPDATE staff_keys SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL "
+                              "RETURNING " RFC3339("revoked_at"),
+                              key_id);
+  if (rows.empty()) return std::nullopt;
+  return RevokedKey{{}, rows[0][0].as<std::string>()};
 }
 
 std::optional<nlohmann::json> staff_json(db::Tx& tx, const std::string& staff_id) {

@@ -15,18 +15,25 @@ namespace skybill::identity::store {
 
 std::string insert_merchant(db::Tx& tx, const MerchantInput& in);
 bool merchant_exists(db::Tx& tx, const std::string& merchant_id);
+// Sets the merchant's contact e-mail; returns the one it replaced (null when none), or nullopt
+// when there is no such merchant.
+std::optional<nlohmann::json> set_contact_email(db::Tx& tx, const std::string& merchant_id, const std::string& email);
 std::optional<nlohmann::json> merchant_json(db::Tx& tx, const std::string& merchant_id);
 std::vector<nlohmann::json> all_merchants(db::Tx& tx);
 
 std::string insert_api_key(db::Tx& tx, const std::string& merchant_id, bool live,
                            const std::string& hash, const std::string& last4);
-// The merchant whose key was revoked, or nullopt when there is no such active key.
-std::optional<std::string> revoke_api_key(db::Tx& tx, const std::string& key_id);
+struct RevokedKey {
+  std::string merchant_id;  // empty for a staff key
+  std::string revoked_at;   // RFC 3339
+};
+// The key's merchant and when it was revoked, or nullopt when there is no such active key.
+std::optional<RevokedKey> revoke_api_key(db::Tx& tx, const std::string& key_id);
 
 std::string insert_staff(db::Tx& tx, const std::string& name, const std::string& role);
 std::string insert_staff_key(db::Tx& tx, const std::string& staff_id, const std::string& hash,
                              const std::string& last4);
-bool revoke_staff_key(db::Tx& tx, const std::string& key_id);
+std::optional<RevokedKey> revoke_staff_key(db::Tx& tx, const std::string& key_id);
 std::optional<nlohmann::json> staff_json(db::Tx& tx, const std::string& staff_id);
 
 std::optional<http::Principal> find_merchant_key(db::Tx& tx, const std::string& hash);

@@ -7,6 +7,7 @@
 #include "lifecycle.hpp"
 #include "skybill/core/identifiers.hpp"
 #include "skybill/api/idempotency.hpp"
+#include "skybill/audit/actor.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/db/journal.hpp"
@@ -33,9 +34,12 @@ const std::regex kTicketNumber(R"(^\d{13}$)");
 
 void void_with_events(db::Tx& tx, const std::string& merchant, const std::string& booking_id, core::TimePoint now,
                       const std::string& actor, const std::string& request_id, const std::string& reason) {
+  auto previous = lock_unpaid_invoice(tx, booking_id);
+  if (!previous) return;
   if (auto inv = void_open_invoice(tx, booking_id, now)) {
-    db::audit(tx, {actor, merchant, "invoice.voided", inv->id, request_id}, {{"number", inv->number}, {"reason", reason}});
-    db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, *inv));
+    db::audit(tx, {actor, merchant, "invoice.voided", inv->id, request_id}, {{"number", inv->number}, {"reason", reason}},
+              voiding(*inv, *previous));
+    db::enqueue_event(tx, merchant, "invoice.voided", booking_id, invoice_json(tx, *inv));
   }
 }
 
@@ -85,7 +89,8 @@ std::vector<std::pair<int, std::string>> parse_tickets(const nlohmann::json& bod
 // Releases the booking's guarantee: its invoice becomes void (whatever the method: a card hold
 // is then never captured, a letter never called on), and the ledger entry of a credit line or
 // deposit is reversed so the credit is free again or the deposit refilled.
-void release_guarantee(db::Tx& tx, const booking::Booking& b, core::TimePoint now, const std::string& request_id) {
+void release_guarantee(db::Tx& tx, const booking::Booking& b, core::TimePoint now, const std::string& actor,
+                       const std::string& request_id) {
   auto inv = current_invoice(tx, b.id);
   if (!inv) return;
   const auto& merchant = b.merchant_id;
@@ -101,12 +106,26 @@ void release_guarantee(db::Tx& tx, const booking::Booking& b, core::TimePoint no
   tx->exec_params("UPDATE invoices SET status = 'void', voided_at = $2::timestamptz WHERE id = $1::uuid", inv->id,
                   core::to_rfc3339(now));
   auto voided = *load_invoice(tx, merchant, inv->id);
-  db::audit(tx, {"merchant:" + merchant, merchant, "invoice.voided", inv->id, request_id},
-            {{"number", inv->number}, {"reason", "ticketing failed: guarantee released"}});
-  db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, voided));
+  db::audit(tx, {actor, merchant, "invoice.voided", inv->id, request_id},
+            {{"number", inv->number}, {"reason", "ticketing failed: guarantee released"}}, voiding(voided, inv->status));
+  db::enqueue_event(tx, merchant, "invoice.voided", voided.booking_id, invoice_json(tx, voided));
 }
 
 }  // namespace
+
+std::optional<std::string> lock_unpaid_invoice(db::Tx& tx, const std::string& booking_id) {
+  auto rows = tx->exec_params(
+      "SELECT status FROM invoices WHERE booking_id = $1::uuid AND status IN ('open', 'overdue') FOR UPDATE", booking_id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+db::Changes voiding(const Invoice& voided, const std::string& previous_status) {
+  return db::Changes()
+      .set("status", previous_status, voided.status)
+      .set("voided_at", nullptr, voided.voided_at ? nlohmann::json(core::to_rfc3339(*voided.voided_at))
+                                                   : nlohmann::json(nullptr));
+}
 
 // The booking, locked, or 404.
 booking::Booking locked_booking(db::Tx& tx, const Request& req) {
@@ -146,11 +165,12 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
         throw core::Problem(409, "booking-not-cancellable", "Booking cannot be cancelled",
                             "booking " + b.id + " is " + b.status +
                                 "; a guaranteed or paid booking is settled by a refund instead");
-      void_with_events(tx, merchant, b.id, now, "merchant:" + merchant, req.request_id, "booking cancelled");
+      void_with_events(tx, merchant, b.id, now, audit::actor(req.caller()), req.request_id, "booking cancelled");
       booking::set_status(tx, b.id, "cancelled", std::nullopt, now);
-      db::audit(tx, {"merchant:" + merchant, merchant, "booking.cancelled", b.id, req.request_id}, nullptr);
+      db::audit(tx, audit::entry(req, merchant, "booking.cancelled", b.id), nullptr,
+                db::Changes().set("status", b.status, "cancelled"));
       auto body = booking_reply(tx, ctx, merchant, b.id, now);
-      db::enqueue_event(tx, merchant, "booking.cancelled", body);
+      db::enqueue_event(tx, merchant, "booking.cancelled", b.id, body);
       return Response::json(200, body);
     });
   });
@@ -169,9 +189,10 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
       for (const auto& [p, n] : tickets) list.push_back({{"passenger", p}, {"number", n}});
       tx->exec_params("UPDATE bookings SET tickets = $2::jsonb WHERE id = $1::uuid", b.id, list.dump());
       booking::set_status(tx, b.id, "ticketed", std::nullopt, now);
-      db::audit(tx, {"merchant:" + merchant, merchant, "booking.ticketed", b.id, req.request_id}, {{"tickets", list}});
+      db::audit(tx, audit::entry(req, merchant, "booking.ticketed", b.id), nullptr,
+                db::Changes().set("status", b.status, "ticketed").set("tickets", b.tickets, list));
       auto body = booking_reply(tx, ctx, merchant, b.id, now);
-      db::enqueue_event(tx, merchant, "booking.ticketed", body);
+      db::enqueue_event(tx, merchant, "booking.ticketed", b.id, body);
       return Response::json(200, body);
     });
   });
@@ -196,12 +217,13 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
                    throw core::Problem(409, "ticketing-not-authorized", "Ticketing was not authorized",
                                        "booking " + b.id + " is " + b.status);
                  booking::set_status(tx, b.id, "ticketing_failed", std::nullopt, now);
-                 release_guarantee(tx, b, now, req.request_id);
-                 support::open_case(tx, merchant, b.id, "ticketing_failed", reason, now);
-                 db::audit(tx, {"merchant:" + merchant, merchant, "booking.ticketing_failed", b.id, req.request_id},
-                           {{"reason", reason}});
+                 release_guarantee(tx, b, now, audit::actor(req.caller()), req.request_id);
+                 support::open_case(tx, merchant, b.id, "ticketing_failed", reason, now, audit::actor(req.caller()),
+                                    req.request_id);
+                 db::audit(tx, audit::entry(req, merchant, "booking.ticketing_failed", b.id), {{"reason", reason}},
+                           db::Changes().set("status", b.status, "ticketing_failed"));
                  auto body = booking_reply(tx, ctx, merchant, b.id, now);
-                 db::enqueue_event(tx, merchant, "booking.ticketing_failed", body);
+                 db::enqueue_event(tx, merchant, "booking.ticketing_failed", b.id, body);
                  return Response::json(200, body);
                });
              });
@@ -228,10 +250,11 @@ void add_staff_routes(http::Router& router, const booking::RouteContext& ctx) {
                    throw core::Problem(409, "booking-expired", "Booking expired",
                                        "the ticketing time limit passed before the letter was approved");
                  booking::set_status(tx, b->id, "ticketing_authorized", std::nullopt, now);
-                 db::audit(tx, {"staff:" + staff.id, b->merchant_id, "guarantee_letter.approved", b->id, req.request_id},
-                           nullptr);
+                 // A letter has no id of its own: the row's subject is its booking.
+                 db::audit(tx, audit::entry(req, b->merchant_id, "guarantee_letter.approved", b->id), nullptr,
+                           db::Changes().set("status", b->status, "ticketing_authorized"));
                  body = booking_reply(tx, ctx, b->merchant_id, b->id, now);
-                 db::enqueue_event(tx, b->merchant_id, "booking.ticketing_authorized", body);
+                 db::enqueue_event(tx, b->merchant_id, "booking.ticketing_authorized", b->id, body);
                });
                co_return Response::json(200, body);
              });
@@ -242,18 +265,19 @@ awaitable<int> expire_bookings(db::Pool& pool, const core::Clock& clock) {
   co_return co_await in_batches(pool, kExpiryBatch, [&clock](db::Tx& tx) {
     auto now = clock.now();
     auto rows = tx->exec_params(
-        "WITH due AS (SELECT id FROM bookings WHERE status IN ('pending', 'awaiting_payment') "
+        "WITH due AS (SELECT id, status FROM bookings WHERE status IN ('pending', 'awaiting_payment') "
         "  AND ticketing_time_limit <= $1::timestamptz ORDER BY ticketing_time_limit LIMIT $2 "
         "  FOR UPDATE SKIP LOCKED) "
         "UPDATE bookings b SET status = 'expired', updated_at = $1::timestamptz FROM due WHERE b.id = due.id "
-        "RETURNING b.id, b.merchant_id, b.reference",
+        "RETURNING b.id, b.merchant_id, b.reference, due.status AS previous_status",
         core::to_rfc3339(now), kExpiryBatch);
     for (const auto& r : rows) {
       auto id = r["id"].as<std::string>();
       auto merchant = r["merchant_id"].as<std::string>();
-      void_with_events(tx, merchant, id, now, "system", {}, "ticketing time limit passed");
-      db::audit(tx, {"system", merchant, "booking.expired", id, {}}, nullptr);
-      db::enqueue_event(tx, merchant, "booking.expired",
+      void_with_events(tx, merchant, id, now, audit::job("expire_bookings"), {}, "ticketing time limit passed");
+      db::audit(tx, {audit::job("expire_bookings"), merchant, "booking.expired", id, {}}, nullptr,
+                db::Changes().set("status", r["previous_status"].as<std::string>(), "expired"));
+      db::enqueue_event(tx, merchant, "booking.expired", id,
                         {{"id", id}, {"reference", r["reference"].as<std::string>()}, {"status", "expired"}});
     }
     return static_cast<int>(rows.size());
@@ -270,8 +294,9 @@ awaitable<int> mark_overdue_invoices(db::Pool& pool, const core::Clock& clock) {
     for (const auto& r : rows) {
       auto merchant = r["merchant_id"].as<std::string>();
       auto inv = *load_invoice(tx, merchant, r["id"].as<std::string>());
-      db::audit(tx, {"system", merchant, "invoice.overdue", inv.id, {}}, {{"number", inv.number}});
-      db::enqueue_event(tx, merchant, "invoice.overdue", invoice_json(tx, inv));
+      db::audit(tx, {audit::job("mark_overdue_invoices"), merchant, "invoice.overdue", inv.id, {}},
+                {{"number", inv.number}}, db::Changes().set("status", "open", inv.status));
+      db::enqueue_event(tx, merchant, "invoice.overdue", inv.booking_id, invoice_json(tx, inv));
     }
     return static_cast<int>(rows.size());
   });

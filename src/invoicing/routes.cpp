@@ -5,6 +5,7 @@
 #include "invoices.hpp"
 #include "skybill/core/identifiers.hpp"
 #include "skybill/api/idempotency.hpp"
+#include "skybill/audit/actor.hpp"
 #include "skybill/http/paging.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
@@ -127,7 +128,7 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
                    support::open_case(tx, merchant, b.id, "choice_after_expiry",
                                       "payment method " + std::string(options::to_string(method)) +
                                           " chosen after the booking expired",
-                                      now);
+                                      now, audit::actor(req.caller()), req.request_id);
                    return Response::problem(core::Problem(409, "booking-expired", "Booking expired",
                                                           "booking " + id + " expired at its ticketing time limit"),
                                             req.path);
@@ -145,17 +146,23 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
                  if (!option.available)
                    throw core::Problem(409, "payment-method-unavailable", "Payment method unavailable", option.reason);
 
-                 auto actor = db::AuditEntry{"merchant:" + merchant, merchant, "", "", req.request_id};
+                 auto actor = audit::entry(req, merchant, "", "");
+                 // A pending booking has no invoice yet; after a choice, the unpaid one is locked
+                 // first so its status before voiding is known for the audit row.
+                 std::optional<std::string> previous;
+                 if (b.status != "pending") previous = lock_unpaid_invoice(tx, b.id);
                  if (auto old = void_open_invoice(tx, b.id, now)) {
                    actor.action = "invoice.voided";
                    actor.subject = old->id;
-                   db::audit(tx, actor, {{"number", old->number}, {"reason", "payment method changed"}});
-                   db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, *old));
+                   db::audit(tx, actor, {{"number", old->number}, {"reason", "payment method changed"}},
+                             voiding(*old, previous.value_or("open")));
+                   db::enqueue_event(tx, merchant, "invoice.voided", b.id, invoice_json(tx, *old));
                  }
                  bool paid_now = method == options::Method::deposit;
                  auto inv = issue_invoice(tx, b, method_name, paid_now ? "paid" : "open", option.due_at.value_or(now),
                                           now, prefix_of(merchant_settings));
-                 if (auto entry = guarantee_entry(method, b, inv)) ledger::post(tx, *entry);
+                 nlohmann::json entry_id = nullptr;
+                 if (auto entry = guarantee_entry(method, b, inv)) entry_id = ledger::post(tx, *entry);
                  auto status = option.ticket_at_once && options::is_guarantee(method) ? "ticketing_authorized"
                                                                                       : "awaiting_payment";
                  booking::set_status(tx, b.id, status, method_name, now);
@@ -163,11 +170,23 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
                  auto inv_json = invoice_json(tx, inv);
                  actor.action = "invoice.issued";
                  actor.subject = inv.id;
-                 db::audit(tx, actor, {{"number", inv.number}, {"method", method_name}, {"booking_id", b.id}});
-                 db::enqueue_event(tx, merchant, "invoice.issued", inv_json);
+                 db::audit(tx, actor,
+                           {{"number", inv.number}, {"method", method_name}, {"booking_id", b.id}, {"ledger_entry_id", entry_id}},
+                           db::Changes().set("status", nullptr, inv.status));
+                 actor.action = "booking.payment_method_chosen";
+                 actor.subject = b.id;
+                 db::audit(tx, actor, {{"invoice_id", inv.id}, {"number", inv.number}},
+                           db::Changes()
+                               .set("status", b.status, status)
+                               .set("payment_method", b.payment_method ? nlohmann::json(*b.payment_method)
+                                                                       : nlohmann::json(nullptr),
+                                    method_name));
+                 db::enqueue_event(tx, merchant, "invoice.issued", b.id, inv_json);
+                 // Paid from the deposit as it is issued: the client is told of the payment too.
+                 if (paid_now) db::enqueue_event(tx, merchant, "invoice.paid", b.id, inv_json);
                  auto body = booking_reply(tx, ctx, merchant, b.id, now);
                  if (std::string(status) == "ticketing_authorized")
-                   db::enqueue_event(tx, merchant, "booking.ticketing_authorized", body);
+                   db::enqueue_event(tx, merchant, "booking.ticketing_authorized", b.id, body);
                  return Response::json(200, body);
                });
              });
@@ -185,7 +204,8 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
       if (b.status == "ticketing_authorized" || b.status == "paid" || b.status == "ticketed") {
         // Committed with its support case: people decide between a refund and an additional invoice.
         support::open_case(tx, merchant, b.id, "price_change_after_guarantee",
-                           "a price change was attempted after the booking was " + b.status, now);
+                           "a price change was attempted after the booking was " + b.status, now,
+                           audit::actor(req.caller()), req.request_id);
         return Response::problem(
             core::Problem(409, "price-locked", "Price can no longer change",
                           "booking " + id + " is " + b.status +
@@ -196,13 +216,15 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
         throw core::Problem(409, "booking-not-open", "Booking is not open", "booking " + id + " is " + b.status);
       auto lines = booking::parse_lines(body, b.currency, b.passengers.size());
       auto before = booking::totals_json(booking::totals(b.lines), core::currency(b.currency));
+      std::optional<std::string> previous;
+      if (b.status != "pending") previous = lock_unpaid_invoice(tx, b.id);
       booking::add_price_version(tx, b.id, b.price_version + 1, lines, now);
       auto updated = *booking::load_booking(tx, merchant, b.id, false);
-      auto actor = db::AuditEntry{"merchant:" + merchant, merchant, "booking.price_changed", b.id, req.request_id};
+      auto actor = audit::entry(req, merchant, "booking.price_changed", b.id);
       if (auto old = void_open_invoice(tx, b.id, now)) {
         db::audit(tx, {actor.actor, merchant, "invoice.voided", old->id, req.request_id},
-                  {{"number", old->number}, {"reason", "price changed"}});
-        db::enqueue_event(tx, merchant, "invoice.voided", invoice_json(tx, *old));
+                  {{"number", old->number}, {"reason", "price changed"}}, voiding(*old, previous.value_or("open")));
+        db::enqueue_event(tx, merchant, "invoice.voided", b.id, invoice_json(tx, *old));
         // The same method again; its due date as the engine gives it now, or the old one if
         // the method would no longer be offered (the client chose it while it was).
         auto settings = identity::merchant_settings(tx, merchant);
@@ -211,12 +233,16 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
         auto inv = issue_invoice(tx, updated, old->method, "open", option.available ? *option.due_at : old->due_at, now,
                                  prefix_of(settings));
         db::audit(tx, {actor.actor, merchant, "invoice.issued", inv.id, req.request_id},
-                  {{"number", inv.number}, {"method", inv.method}, {"booking_id", b.id}});
-        db::enqueue_event(tx, merchant, "invoice.issued", invoice_json(tx, inv));
+                  {{"number", inv.number}, {"method", inv.method}, {"booking_id", b.id}, {"replaces", old->id}},
+                  db::Changes().set("status", nullptr, inv.status));
+        db::enqueue_event(tx, merchant, "invoice.issued", b.id, invoice_json(tx, inv));
       }
       auto out = booking_reply(tx, ctx, merchant, b.id, now);
-      db::audit(tx, actor, {{"from", before}, {"to", out["totals"]}, {"price_version", updated.price_version}});
-      db::enqueue_event(tx, merchant, "booking.price_changed", {{"booking", out}, {"previous_totals", before}});
+      db::audit(tx, actor, nullptr,
+                db::Changes()
+                    .set("price_version", b.price_version, updated.price_version)
+                    .set("totals", before, out["totals"]));
+      db::enqueue_event(tx, merchant, "booking.price_changed", b.id, {{"booking", out}, {"previous_totals", before}});
       return Response::json(200, out);
     });
   });

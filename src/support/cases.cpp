@@ -17,7 +17,8 @@ namespace skybill::support {
 using boost::asio::awaitable;
 
 std::string open_case(db::Tx& tx, const std::string& merchant_id, const std::string& booking_id,
-                      const std::string& type, const std::string& notes, core::TimePoint now) {
+                      const std::string& type, const std::string& notes, core::TimePoint now,
+                      const std::string& actor, const std::string& request_id) {
   auto ts = core::to_rfc3339(now);
   auto id = tx->exec_params1(
                   "INSERT INTO support_cases (merchant_id, booking_id, type, notes, created_at, updated_at) "
@@ -25,8 +26,9 @@ std::string open_case(db::Tx& tx, const std::string& merchant_id, const std::str
                   merchant_id, booking_id, type, notes, ts)[0]
                 .as<std::string>();
   nlohmann::json payload = {{"id", id}, {"booking_id", booking_id}, {"type", type}, {"notes", notes}};
-  db::audit(tx, {"system", merchant_id, "support_case.opened", id, {}}, payload);
-  db::enqueue_event(tx, merchant_id, "support_case.opened", payload);
+  db::audit(tx, {actor, merchant_id, "support_case.opened", id, request_id}, payload,
+            db::Changes().set("status", nullptr, "open"));
+  db::enqueue_event(tx, merchant_id, "support_case.opened", booking_id, payload);
   return id;
 }
 

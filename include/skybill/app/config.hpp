@@ -24,6 +24,18 @@ struct Config {
   std::string http_public_url = "http://localhost:8080";
   long long clock_offset_seconds = 0;
   int jobs_interval_ms = 10'000;
+  int delivery_workers = 4;
+  int delivery_poll_ms = 500;
+  int delivery_timeout_ms = 20'000;
+  int delivery_retry_base_ms = 30'000;
+  int delivery_give_up_hours = 72;
+  std::string smtp_host;  // empty: e-mails wait, unsent, until a host is configured
+  int smtp_port = 25;
+  std::string smtp_security = "starttls";  // none | starttls | tls
+  std::string smtp_username;
+  std::string smtp_password;
+  std::string smtp_from = "skybill <noreply@skybill.local>";
+  std::string mail_support_address;  // staff notices (support cases); empty: none sent
   std::string log_level = "info";
   std::string log_format = "text";
   std::string paths_migrations = "migrations";

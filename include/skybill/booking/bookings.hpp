@@ -13,7 +13,7 @@ namespace skybill::db { class Tx; }
 namespace skybill::booking {
 
 struct Booking {
-  std::string id, merchant_id, reference, pnr, client_id, contact_email, currency, status, pay_token;
+  std::string id, merchant_id, reference, pnr, client_id, contact_email, language, currency, status, pay_token;
   std::optional<std::string> payment_method;
   nlohmann::json passengers, segments, metadata;
   nlohmann::json tickets;  // [{passenger, number}] once the airline issued them

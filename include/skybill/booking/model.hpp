@@ -34,6 +34,7 @@ struct BookingInput {
   std::string pnr;
   ClientRef client;
   std::string contact_email;
+  std::string language = "ru";  // of the e-mails the client gets: ru or en
   nlohmann::json passengers;  // validated array of objects
   nlohmann::json segments;    // validated array of objects
   std::vector<Line> lines;

@@ -28,6 +28,8 @@ class Accounts {
   explicit Accounts(db::Pool& pool) : pool_(pool) {}
   // Each is one transaction with its audit row; bad input throws core::Problem.
   CreatedMerchant create_merchant(const MerchantInput& in, bool live);
+  // Sets the address the gateway writes to the airline at (a valid e-mail address).
+  void set_contact_email(const std::string& merchant_id, const std::string& email);
   IssuedKey create_merchant_key(const std::string& merchant_id, bool live);
   void revoke_merchant_key(const std::string& key_id);
   CreatedStaff create_staff_key(const std::string& name, const std::string& role);

@@ -1,6 +1,7 @@
 #pragma once
 // Payment options for a booking, the client's choice of one, and the invoices issued for it.
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -29,5 +30,9 @@ boost::asio::awaitable<int> expire_bookings(db::Pool& pool, const core::Clock& c
 // Open invoices past their due date become overdue (an overdue credit-line invoice blocks the
 // client's credit line). Safe with many instances. Returns how many.
 boost::asio::awaitable<int> mark_overdue_invoices(db::Pool& pool, const core::Clock& clock);
+// Open bookings whose time limit is less than kExpiryNotice away get one booking.expiring
+// event (and so an e-mail to the client). Safe with many instances. Returns how many.
+inline constexpr std::chrono::minutes kExpiryNotice{120};
+boost::asio::awaitable<int> remind_expiring_bookings(db::Pool& pool, const core::Clock& clock);
 
 }  // namespace skybill::invoicing

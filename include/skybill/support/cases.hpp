@@ -15,9 +15,12 @@ class Tx;
 
 namespace skybill::support {
 
-// type: ticketing_failed | price_change_after_guarantee | choice_after_expiry
+// type: ticketing_failed | price_change_after_guarantee | choice_after_expiry. `actor` and
+// `request_id` go into the audit row: the request that opened it ("api_key:<id>", its
+// X-Request-Id), or a job ("job:<name>", no request id).
 std::string open_case(db::Tx& tx, const std::string& merchant_id, const std::string& booking_id,
-                      const std::string& type, const std::string& notes, core::TimePoint now);
+                      const std::string& type, const std::string& notes, core::TimePoint now,
+                      const std::string& actor, const std::string& request_id);
 
 // GET /v1/cases (status, type and booking filters; cursor pagination).
 void add_routes(http::Router& router, db::Pool& pool);

@@ -177,7 +177,7 @@ TEST(Config, EveryEnvironmentVariableIsConsultedAndMatchesItsKey) {
   FakeEnv env;
   load_config("", "test.json", env.fn());
   auto settings = describe(Config{});
-  EXPECT_EQ(settings.size(), 19u);
+  EXPECT_EQ(settings.size(), 31u);
   std::set<std::string> expected;
   for (const auto& s : settings) {
     EXPECT_EQ(s.env, env_name_of(s.key));
@@ -368,7 +368,7 @@ TEST(Config, DescribeListsEverySettingWithItsCurrentValue) {
   c.http_body_limit = 1LL << 30;
   std::map<std::string, SettingInfo> by_key;
   for (auto& s : describe(c)) by_key[s.key] = s;
-  EXPECT_EQ(by_key.size(), 19u);
+  EXPECT_EQ(by_key.size(), 31u);
   EXPECT_EQ(by_key.at("http.public_url").current, "http://localhost:8080");
   EXPECT_EQ(by_key.at("clock.offset_seconds").env, "SKYBILL_CLOCK_OFFSET_SECONDS");
   EXPECT_EQ(by_key.at("jobs.interval_ms").current, "10000");
@@ -417,6 +417,30 @@ TEST(Config, PublicUrlMustBeHttpWithoutATrailingSlash) {
     EXPECT_THROW(load("", {{"SKYBILL_HTTP_PUBLIC_URL", bad}}), ConfigError) << bad;
   EXPECT_EQ(load("", {{"SKYBILL_HTTP_PUBLIC_URL", "https://pay.skybill.example"}}).http_public_url,
             "https://pay.skybill.example");
+}
+
+}  // namespace skybill::app
+
+namespace skybill::app {
+
+TEST(Config, DeliveryAndSmtpSettingsAreCheckedAndThePasswordMasked) {
+  Config c = load("", {{"SKYBILL_SMTP_HOST", "smtp.example"},
+                       {"SKYBILL_SMTP_PORT", "587"},
+                       {"SKYBILL_SMTP_PASSWORD", "hunter2"},
+                       {"SKYBILL_DELIVERY_TIMEOUT_MS", "5000"},
+                       {"SKYBILL_DELIVERY_GIVE_UP_HOURS", "24"}});
+  EXPECT_EQ(c.smtp_host, "smtp.example");
+  EXPECT_EQ(c.smtp_port, 587);
+  EXPECT_EQ(c.smtp_security, "starttls") << "TLS unless told otherwise";
+  EXPECT_EQ(c.delivery_timeout_ms, 5000);
+  EXPECT_EQ(c.delivery_give_up_hours, 24);
+  for (const auto& s : describe(c))
+    if (s.key == "smtp.password") {
+      EXPECT_EQ(s.current.find("hunter2"), std::string::npos) << s.current;
+    }
+  EXPECT_THROW(load("", {{"SKYBILL_SMTP_SECURITY", "plain"}}), ConfigError);
+  EXPECT_THROW(load("", {{"SKYBILL_DELIVERY_WORKERS", "0"}}), ConfigError);
+  EXPECT_THROW(load("", {{"SKYBILL_DELIVERY_GIVE_UP_HOURS", "0"}}), ConfigError);
 }
 
 }  // namespace skybill::app

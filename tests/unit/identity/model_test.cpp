@@ -221,6 +221,21 @@ TEST(ValidateMerchant, TrimsName) {
   EXPECT_EQ(validate_merchant(in).name, "ООО «Ромашка»");
 }
 
+TEST(ValidateMerchant, ContactEmailIsOptionalAndMustBeAnAddress) {
+  auto in = merchant();
+  EXPECT_EQ(validate_merchant(in).contact_email, "");
+  in.contact_email = "ops@air.example";
+  EXPECT_EQ(validate_merchant(in).contact_email, "ops@air.example");
+  for (const char* bad : {"ops", "ops@air", "ops air@x.example", "@air.example", "a@b@c.example"}) {
+    in.contact_email = bad;
+    EXPECT_EQ(fields(errors_of_merchant(in)), (Fields{"email"})) << bad;
+  }
+  in.contact_email = std::string(250, 'a') + "@x.ru";  // 255 bytes
+  EXPECT_EQ(fields(errors_of_merchant(in)), (Fields{"email"}));
+  EXPECT_TRUE(is_email_address("ops@air.example"));
+  EXPECT_FALSE(is_email_address(""));
+}
+
 TEST(ValidateMerchant, KppIsOptionalForAnOrganisation) {
   auto in = merchant();
   in.kpp = "";

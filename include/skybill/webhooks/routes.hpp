@@ -1,0 +1,23 @@
+#pragma once
+// /v1/webhook-endpoints (create, list, show, delete, rotate-secret) and /v1/events (list,
+// show, deliveries, redeliver), for a merchant's own endpoints and events.
+#include <string>
+#include <vector>
+
+#include "skybill/core/clock.hpp"
+#include "skybill/http/router.hpp"
+
+namespace skybill::db {
+class Pool;
+}
+
+namespace skybill::webhooks {
+
+// Event types an endpoint may subscribe to (besides "*").
+const std::vector<std::string>& event_types();
+inline constexpr int kMaxEndpointsPerMerchant = 16;
+inline constexpr int kEventRetentionDays = 30;
+
+void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock);
+
+}  // namespace skybill::webhooks
