@@ -213,7 +213,7 @@ int cmd_client(const std::vector<std::string>& args) {
   for (const auto& c : b.currencies)
     balances[c.currency] = {{"credit_line", c.credit_line ? credit_line_json(*c.credit_line) : nlohmann::json()},
                             {"deposit", c.deposit.to_string()}};
-  print({{"client", client_json(b.client)}, {"balances", balances}});
+  print({{"client", client_json(b.client)}, {"deposit_reference", b.deposit_reference}, {"balances", balances}});
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "skybill/core/identifiers.hpp"
 #include "skybill/log/log.hpp"
 
 namespace skybill::app {
@@ -54,6 +55,13 @@ Setting text(std::string key, std::string help, std::string Config::*field, bool
 void check_url(const std::string& v) {
   if (!v.empty() && !v.starts_with("postgresql://") && !v.starts_with("postgres://") && v.find('=') == std::string::npos)
     throw std::invalid_argument("expected a PostgreSQL URL such as postgresql://user@host:5432/skybill");
+}
+
+std::function<void(const std::string&)> digits(std::string what, std::size_t count) {
+  return [=](const std::string& v) {
+    if (v.size() != count || v.find_first_not_of("0123456789") != std::string::npos)
+      throw std::invalid_argument("expected a " + what + " of " + std::to_string(count) + " digits");
+  };
 }
 
 const std::vector<Setting>& settings() {
@@ -108,6 +116,23 @@ const std::vector<Setting>& settings() {
       text("smtp.from", "From address of every e-mail", &Config::smtp_from),
       text("mail.support_address", "where staff notices (new support cases) go; empty: none sent",
            &Config::mail_support_address),
+      text("gateway.name", "the gateway's legal name (payee of every invoice)", &Config::gateway_name),
+      text("gateway.inn", "the gateway's INN", &Config::gateway_inn, false,
+           [](const std::string& v) {
+             if (!core::is_valid_inn(v)) throw std::invalid_argument("expected a valid INN");
+           }),
+      text("gateway.kpp", "the gateway's KPP", &Config::gateway_kpp, false, digits("KPP", 9)),
+      text("gateway.bank", "the gateway's bank", &Config::gateway_bank),
+      text("gateway.bic", "the gateway's bank BIC", &Config::gateway_bic, false, digits("BIC", 9)),
+      text("gateway.correspondent_account", "the bank's correspondent account", &Config::gateway_correspondent_account,
+           false, digits("correspondent account", 20)),
+      text("gateway.account", "the gateway's settlement account; statements are for it",
+           &Config::gateway_account, false, digits("settlement account", 20)),
+      text("acquirer.callback_secret", "signs and verifies the card acquirer's callbacks (default: a development value)",
+           &Config::acquirer_callback_secret, true,
+           [](const std::string& v) {
+             if (v.empty()) throw std::invalid_argument("expected a secret, not an empty value");
+           }),
       text("log.level", "trace, debug, info, warn, error or off", &Config::log_level, false,
            [](const std::string& v) { log::parse_level(v); }),
       text("log.format", "text or json", &Config::log_format, false, [](const std::string& v) { log::parse_format(v); }),

@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include "skybill/acquiring/acquiring.hpp"
 #include "skybill/api/idempotency.hpp"
 #include "skybill/audit/routes.hpp"
 #include "skybill/booking/routes.hpp"
@@ -12,6 +13,7 @@
 #include "skybill/db/migrations.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/delivery/delivery.hpp"
+#include "skybill/payments/payments.hpp"
 #include "skybill/webhooks/routes.hpp"
 #include "skybill/http/metrics.hpp"
 #include "skybill/http/server.hpp"
@@ -60,6 +62,13 @@ int serve(const Config& config) {
   core::OffsetClock clock(std::chrono::seconds(config.clock_offset_seconds));
   booking::RouteContext bookings{pool, clock, config.http_public_url, invoicing::enricher()};
 
+  invoicing::configure_payee({{"name", config.gateway_name},
+                              {"inn", config.gateway_inn},
+                              {"kpp", config.gateway_kpp},
+                              {"bank", config.gateway_bank},
+                              {"bic", config.gateway_bic},
+                              {"correspondent_account", config.gateway_correspondent_account},
+                              {"account", config.gateway_account}});
   http::Router router;
   add_system_routes(router, pool, metrics, migrations);
   identity::add_routes(router, pool);
@@ -67,6 +76,16 @@ int serve(const Config& config) {
   invoicing::add_routes(router, bookings);
   support::add_routes(router, pool);
   webhooks::add_routes(router, pool, clock);
+  // A hold only authorises (an audit row); captured money is a payment like a transfer's.
+  auto hold_sink = acquiring::default_sink(clock, config.http_public_url);
+  acquiring::PaymentSink card_sink = [hold_sink, &clock](db::Tx& tx, const acquiring::CardPaid& p) {
+    if (p.hold) return hold_sink(tx, p);
+    payments::card_captured(tx, p.invoice_id, p.amount_minor, p.currency, p.attempt_id, clock.now());
+  };
+  auto cards = acquiring::add_routes(
+      router, pool, clock, {.public_url = config.http_public_url, .callback_secret = config.acquirer_callback_secret},
+      card_sink);
+  payments::add_routes(router, pool, clock, {.own_accounts = {config.gateway_account}});
   audit::add_routes(router, pool);
 
   http::ServerOptions options{
@@ -92,9 +111,12 @@ int serve(const Config& config) {
                    log::event(log::Level::info, "bookings expired", {{"count", n}});
                  if (int n = co_await invoicing::remind_expiring_bookings(pool, clock))
                    log::event(log::Level::info, "bookings about to expire told", {{"count", n}});
+                 if (int n = co_await invoicing::remind_credit_invoices(pool, clock))
+                   log::event(log::Level::info, "credit invoices reminded", {{"count", n}});
                  if (int n = co_await invoicing::mark_overdue_invoices(pool, clock))
                    log::event(log::Level::info, "invoices overdue", {{"count", n}});
                });
+  server.every(std::chrono::milliseconds(config.jobs_interval_ms), "card-payments", [cards] { return cards->settle(); });
   delivery::Workers senders(pool, clock, delivery_settings(config));
   senders.start();
   log::event(log::Level::info, "listening",

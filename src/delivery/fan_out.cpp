@@ -49,6 +49,8 @@ std::optional<Email> email_for(db::Tx& tx, const FanOutContext& ctx, const std::
       {"booking.expiring", "tl_expiring"},
       {"booking.expired", "booking_expired"},
       {"invoice.paid", "payment_received"},
+      {"invoice.partially_paid", "payment_received"},
+      {"invoice.payment_reminder", "payment_reminder"},
       {"booking.ticketing_authorized", "ticketing_authorized"},
       {"refund.succeeded", "refund_done"}};
   auto kind = client_kinds.find(topic);
@@ -84,8 +86,15 @@ std::optional<Email> email_for(db::Tx& tx, const FanOutContext& ctx, const std::
     facts["ticketing_time_limit"] = tl;
   } else if (k == "payment_received") {
     facts["invoice_number"] = payload.at("number");
-    facts["amount"] = payload.contains("paid") ? amount_of(payload["paid"], payload.at("currency"))
-                                               : amount_of(payload.at("totals").at("amount"), payload.at("currency"));
+    // The payment itself when the event names it, else the whole invoice (a deposit pays at once).
+    facts["amount"] = payload.contains("payment")
+                          ? amount_of(payload["payment"].at("amount"), payload.at("currency"))
+                          : amount_of(payload.at("totals").at("amount"), payload.at("currency"));
+    if (topic == "invoice.partially_paid") facts["outstanding"] = amount_of(payload.at("outstanding"), payload.at("currency"));
+  } else if (k == "payment_reminder") {
+    facts["invoice_number"] = payload.at("number");
+    facts["amount"] = amount_of(payload.at("outstanding"), payload.at("currency"));
+    facts["due_at"] = payload.at("due_at");
   } else if (k == "ticketing_authorized") {
     if (!b["payment_method"].is_null()) facts["method"] = b["payment_method"].as<std::string>();
   } else if (k == "refund_done") {

@@ -12,6 +12,7 @@
 #include "skybill/core/problem.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
+#include "skybill/crypto/crypto.hpp"
 #include "skybill/db/tx.hpp"
 #include "skybill/ledger/ledger.hpp"
 
@@ -84,6 +85,15 @@ CreditLine make_line(std::int64_t limit, std::int64_t used, int deferral_days, b
 
 db::AuditEntry audit_entry(const std::string& actor, std::string action, std::string subject) {
   return db::AuditEntry{actor, {}, std::move(action), std::move(subject), {}};
+}
+
+// Crockford's alphabet: no I, L, O or U, so that nothing is misread when typed from paper.
+std::string new_deposit_reference() {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  auto hex = crypto::random_hex(8);
+  std::string out = "DEP-";
+  for (std::size_t i = 0; i < 8; ++i) out += kAlphabet[std::stoi(hex.substr(2 * i, 2), nullptr, 16) % 32];
+  return out;
 }
 
 nlohmann::json client_json(const ClientSummary& c) {
@@ -180,6 +190,10 @@ ClientBalances Credit::client_balances(const ClientRef& client) {
   pool_.transact_sync([&](db::Tx& tx) {
     out = ClientBalances{};
     out.client = find_client(tx, client);
+    out.deposit_reference = tx->exec_params1("UPDATE clients SET deposit_reference = COALESCE(deposit_reference, $2) "
+                                             "WHERE id = $1::uuid RETURNING deposit_reference",
+                                             out.client.id, new_deposit_reference())[0]
+                                .as<std::string>();
     struct Row {
       std::optional<CreditLine> line;
       std::int64_t deposit = 0, used = 0;

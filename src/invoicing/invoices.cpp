@@ -1,5 +1,7 @@
 #include "invoices.hpp"
+#include "skybill/invoicing/invoicing.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "skybill/core/time.hpp"
@@ -9,9 +11,14 @@
 namespace skybill::invoicing {
 namespace {
 
+nlohmann::json& payee() {
+  static nlohmann::json value = nullptr;
+  return value;
+}
+
 const std::string kColumns =
     "i.id, i.number, i.booking_id, i.client_id, i.method, i.currency, i.status, i.price_version, i.amount_minor, "
-    "i.vat_minor, " +
+    "i.vat_minor, i.paid_minor, " +
     db::epoch_us("i.issued_at") + " AS issued_us, " + db::epoch_us("i.due_at") + " AS due_us, " +
     db::epoch_us("i.voided_at") + " AS voided_us";
 
@@ -27,6 +34,7 @@ Invoice from_row(const pqxx::row& r) {
   i.price_version = r["price_version"].as<int>();
   i.amount_minor = r["amount_minor"].as<long long>();
   i.vat_minor = r["vat_minor"].as<long long>();
+  i.paid_minor = r["paid_minor"].as<long long>();
   i.issued_at = db::as_time(r["issued_us"]);
   i.due_at = db::as_time(r["due_us"]);
   if (!r["voided_us"].is_null()) i.voided_at = db::as_time(r["voided_us"]);
@@ -50,8 +58,10 @@ Invoice issue_invoice(db::Tx& tx, const booking::Booking& b, const std::string& 
   auto t = booking::totals(b.lines);
   auto rows = tx->exec_params(
       std::string("INSERT INTO invoices AS i (merchant_id, booking_id, client_id, number, price_version, method, currency, "
-                  "amount_minor, vat_minor, status, issued_at, due_at) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, "
-                  "$6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz) RETURNING ") +
+                  "amount_minor, vat_minor, status, issued_at, due_at, paid_minor, paid_at) VALUES ($1::uuid, $2::uuid, "
+                  "$3::uuid, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz, "
+                  "CASE WHEN $10 = 'paid' THEN $8::bigint ELSE 0 END, "
+                  "CASE WHEN $10 = 'paid' THEN $11::timestamptz END) RETURNING ") +
           kColumns,
       b.merchant_id, b.id, b.client_id, std::string(number), b.price_version, method, b.currency, t.amount_minor,
       t.vat_minor, status, ts, core::to_rfc3339(due_at));
@@ -130,7 +140,18 @@ nlohmann::json invoice_json(db::Tx& tx, const Invoice& inv) {
           {"totals", booking::totals_json(booking::totals(lines), cur)},
           {"issued_at", core::to_rfc3339(inv.issued_at)},
           {"due_at", core::to_rfc3339(inv.due_at)},
+          {"payee", payee()},
+          {"paid", money(inv.paid_minor)},
+          {"outstanding", money(inv.status == "void" ? 0 : std::max<std::int64_t>(inv.amount_minor - inv.paid_minor, 0))},
           {"voided_at", inv.voided_at ? nlohmann::json(core::to_rfc3339(*inv.voided_at)) : nlohmann::json(nullptr)}};
+}
+
+void configure_payee(nlohmann::json value) { payee() = std::move(value); }
+
+nlohmann::json invoice_json_by_id(db::Tx& tx, const std::string& invoice_id) {
+  auto rows = tx->exec_params("SELECT " + kColumns + " FROM invoices i WHERE i.id = $1::uuid", invoice_id);
+  if (rows.empty()) throw std::runtime_error("no invoice " + invoice_id);
+  return invoice_json(tx, from_row(rows[0]));
 }
 
 }  // namespace skybill::invoicing

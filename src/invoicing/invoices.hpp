@@ -13,6 +13,7 @@ struct Invoice {
   std::string id, number, booking_id, client_id, method, currency, status;
   int price_version;
   std::int64_t amount_minor, vat_minor;
+  std::int64_t paid_minor = 0;  // received so far
   core::TimePoint issued_at, due_at;
   std::optional<core::TimePoint> voided_at;
 };

@@ -36,4 +36,28 @@ boost::asio::awaitable<int> remind_expiring_bookings(db::Pool& pool, const core:
   });
 }
 
+boost::asio::awaitable<int> remind_credit_invoices(db::Pool& pool, const core::Clock& clock) {
+  co_return co_await in_batches(pool, kReminderBatch, [&clock](db::Tx& tx) {
+    auto now = clock.now();
+    // The latest stage reached and not yet told; a stage passed while nobody ran is skipped.
+    auto rows = tx->exec_params(
+        "WITH due AS (SELECT id, CASE WHEN $1::timestamptz >= due_at + interval '1 day' THEN 'after' "
+        "                             WHEN $1::timestamptz >= due_at THEN 'due' ELSE 'before' END AS stage "
+        "  FROM invoices WHERE method = 'credit_line' AND status IN ('open', 'partially_paid', 'overdue') "
+        "  AND $1::timestamptz >= due_at - interval '3 days' ORDER BY due_at), "
+        "todo AS (SELECT i.id, due.stage FROM invoices i JOIN due ON due.id = i.id "
+        "  WHERE NOT due.stage = ANY (i.reminders) LIMIT $2 FOR UPDATE OF i SKIP LOCKED) "
+        "UPDATE invoices i SET reminders = i.reminders || todo.stage FROM todo WHERE i.id = todo.id "
+        "RETURNING i.id, i.merchant_id, i.booking_id, todo.stage",
+        core::to_rfc3339(now), kReminderBatch);
+    for (const auto& r : rows) {
+      auto payload = invoice_json_by_id(tx, r["id"].as<std::string>());
+      payload["reminder"] = r["stage"].as<std::string>();
+      db::enqueue_event(tx, r["merchant_id"].as<std::string>(), "invoice.payment_reminder",
+                        r["booking_id"].as<std::string>(), payload);
+    }
+    return static_cast<int>(rows.size());
+  });
+}
+
 }  // namespace skybill::invoicing

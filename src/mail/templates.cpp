@@ -116,7 +116,7 @@ Booking: {reference} (PNR {pnr})
 If you still plan to travel, please make a new booking.)"}},
 
       {"payment_received",
-       client_facts({{"invoice_number"}, {"amount"}}),
+       client_facts({{"invoice_number"}, {"amount"}, {"outstanding", false}}),
        {"Оплата по счёту № {invoice_number} получена",
         R"(Здравствуйте!
 
@@ -124,7 +124,8 @@ If you still plan to travel, please make a new booking.)"}},
 
 Авиакомпания: {merchant_name}
 Бронирование: {reference} (PNR {pnr})
-Сумма: {amount})"},
+Сумма: {amount}
+{?outstanding}Остаток к оплате: {outstanding}. Пожалуйста, доплатите его, чтобы билет был выписан.)"},
        {"Payment received for invoice {invoice_number}",
         R"(Hello,
 
@@ -132,7 +133,33 @@ Thank you! We have received your payment for invoice {invoice_number}.
 
 Airline: {merchant_name}
 Booking: {reference} (PNR {pnr})
-Amount: {amount})"}},
+Amount: {amount}
+{?outstanding}Still to pay: {outstanding}. Please pay the rest so that the ticket can be issued.)"}},
+
+      {"payment_reminder",
+       client_facts({{"invoice_number"}, {"amount"}, {"due_at", true, Format::time}}),
+       {"Напоминание об оплате счёта № {invoice_number}",
+        R"(Здравствуйте!
+
+Напоминаем об оплате счёта № {invoice_number} по кредитной линии.
+
+Авиакомпания: {merchant_name}
+Бронирование: {reference} (PNR {pnr})
+К оплате: {amount}
+Срок оплаты: {due_at}
+
+Пока счёт просрочен, новые бронирования в кредит недоступны.)"},
+       {"Payment reminder: invoice {invoice_number}",
+        R"(Hello,
+
+This is a reminder to pay invoice {invoice_number} under your credit line.
+
+Airline: {merchant_name}
+Booking: {reference} (PNR {pnr})
+To pay: {amount}
+Due: {due_at}
+
+While an invoice is overdue, new bookings on credit are not available.)"}},
 
       {"ticketing_authorized",
        client_facts({{"method", false, Format::method}}),

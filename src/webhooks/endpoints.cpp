@@ -24,7 +24,7 @@ const std::vector<std::string>& event_types() {
       "booking.created",          "booking.price_changed", "booking.ticketing_authorized", "booking.ticketed",
       "booking.ticketing_failed", "booking.cancelled",     "booking.expiring",             "booking.expired",
       "booking.paid",             "invoice.issued",        "invoice.voided",               "invoice.overdue",
-      "invoice.paid",             "client.linked",         "support_case.opened",          "webhook_endpoint.disabled",
+      "invoice.paid",             "invoice.partially_paid",       "invoice.payment_reminder", "client.linked",         "support_case.opened",          "webhook_endpoint.disabled",
   };
   return all;
 }

@@ -191,3 +191,33 @@ TEST_F(NotificationsTest, ARefusedRecipientIsNotRetried) {
   EXPECT_TRUE(contains(db.scalar("SELECT last_error FROM email_messages"), "550"))
       << db.scalar("SELECT last_error FROM email_messages");
 }
+
+TEST_F(NotificationsTest, ACreditInvoiceIsRemindedBeforeAndAfterItsDueDate) {
+  auto& now = start(with_smtp());
+  auto b = create_booking(booking_body("MAIL-CREDIT"));
+  ASSERT_EQ(run_cli({"client", "credit", "set", "--inn", "7728168971", "--kpp", "772801001", "--limit", "50000.00",
+                     "--deferral-days", "2"},
+                    env)
+                .exit_code,
+            0);
+  ASSERT_EQ(client().post_json("/v1/bookings/" + b["id"].get<std::string>() + "/payment-choice",
+                               {{"method", "credit_line"}}, m.api_key)
+                .status,
+            200);
+  // Issued, ticketing authorised, and (due within 3 days) the first reminder.
+  ASSERT_TRUE(smtp.wait_for(3, seconds(10)));
+  std::this_thread::sleep_for(milliseconds(500));
+  auto reminders = [&] {
+    int n = 0;
+    for (const auto& mail : smtp.messages()) n += mail.subject.starts_with("Напоминание об оплате счёта №");
+    return n;
+  };
+  EXPECT_EQ(reminders(), 1);
+  now.signal(SIGTERM);
+  ASSERT_TRUE(now.wait_exit(seconds(10)));
+  start(with_smtp({{"SKYBILL_CLOCK_OFFSET_SECONDS", std::to_string(4 * 86400)}}));
+  ASSERT_TRUE(smtp.wait_for(4, seconds(10)));
+  std::this_thread::sleep_for(milliseconds(500));
+  EXPECT_EQ(reminders(), 2) << "the day after the due date; once";
+  EXPECT_EQ(db.scalar("SELECT array_to_string(reminders, ',') FROM invoices"), "before,after");
+}

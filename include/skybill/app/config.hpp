@@ -36,6 +36,17 @@ struct Config {
   std::string smtp_password;
   std::string smtp_from = "skybill <noreply@skybill.local>";
   std::string mail_support_address;  // staff notices (support cases); empty: none sent
+  // The gateway's own requisites: the payee of every invoice; its account tells incoming from
+  // outgoing documents in bank statements. Defaults are a demo company's.
+  std::string gateway_name = "ООО \"Скайбилл\"";
+  std::string gateway_inn = "7707083893";
+  std::string gateway_kpp = "770701001";
+  std::string gateway_bank = "ПАО Сбербанк";
+  std::string gateway_bic = "044525225";
+  std::string gateway_correspondent_account = "30101810400000000225";
+  std::string gateway_account = "40702810900000000001";
+  // Signs and verifies the card acquirer's callbacks; the default is a fixed development value.
+  std::string acquirer_callback_secret = "acq_dev_secret_change_me";
   std::string log_level = "info";
   std::string log_format = "text";
   std::string paths_migrations = "migrations";

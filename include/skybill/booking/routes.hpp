@@ -8,7 +8,10 @@
 #include "skybill/core/clock.hpp"
 #include "skybill/http/router.hpp"
 
-namespace skybill::db { class Pool; }
+namespace skybill::db {
+class Pool;
+class Tx;
+}  // namespace skybill::db
 
 namespace skybill::booking {
 

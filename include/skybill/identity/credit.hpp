@@ -37,6 +37,8 @@ struct CurrencyBalances {
 
 struct ClientBalances {
   ClientSummary client;
+  // "DEP-XXXXXXXX": a transfer naming it in its purpose tops up the deposit (made on first show).
+  std::string deposit_reference;
   std::vector<CurrencyBalances> currencies;  // by currency code
 };
 

@@ -33,6 +33,14 @@ boost::asio::awaitable<int> mark_overdue_invoices(db::Pool& pool, const core::Cl
 // Open bookings whose time limit is less than kExpiryNotice away get one booking.expiring
 // event (and so an e-mail to the client). Safe with many instances. Returns how many.
 inline constexpr std::chrono::minutes kExpiryNotice{120};
+// The gateway's requisites (gateway.* settings), shown as every invoice's `payee`. Set once at
+// start-up, before serving.
+void configure_payee(nlohmann::json payee);
+// An invoice as the API shows it (events carry it); throws when there is none with this id.
+nlohmann::json invoice_json_by_id(db::Tx& tx, const std::string& invoice_id);
 boost::asio::awaitable<int> remind_expiring_bookings(db::Pool& pool, const core::Clock& clock);
+// Unpaid credit-line invoices get invoice.payment_reminder (and an e-mail) 3 days before their
+// due date, on it, and the day after: once per stage. Returns how many.
+boost::asio::awaitable<int> remind_credit_invoices(db::Pool& pool, const core::Clock& clock);
 
 }  // namespace skybill::invoicing

@@ -16,8 +16,9 @@ namespace skybill::ledger {
 enum class Owner { client, merchant, gateway };
 // client: receivable (invoices owed), credit_receivable (owed under the credit line: its
 // balance is the credit used), deposit (prepaid by the client: a liability, negative balance).
-// merchant: payable (owed to the airline). gateway: bank (money at the gateway's bank).
-enum class Kind { receivable, credit_receivable, deposit, payable, bank };
+// merchant: payable (owed to the airline). gateway: bank (money at the gateway's bank) and
+// unallocated (arrived, not yet matched to anybody: its balance is negative while it waits).
+enum class Kind { receivable, credit_receivable, deposit, payable, bank, unallocated };
 
 struct AccountRef {
   Owner owner;

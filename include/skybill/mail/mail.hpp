@@ -17,7 +17,7 @@ struct Notice {
   std::string subject{}, body{};  // plain text, UTF-8; the subject is always one line
 };
 
-// kind: invoice_issued | tl_expiring | booking_expired | payment_received |
+// kind: invoice_issued | tl_expiring | booking_expired | payment_received | payment_reminder |
 // ticketing_authorized | refund_done | endpoint_disabled | support_case_opened.
 // facts: a JSON object of strings (times in RFC 3339). Throws std::invalid_argument naming
 // the kind and the fact when a required fact is missing, is not a string or is not a valid

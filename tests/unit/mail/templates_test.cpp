@@ -33,7 +33,8 @@ const std::map<std::string, Kind> kKinds = {
     {"invoice_issued", {client({"invoice_number", "amount", "due_at", "pay_url"}), json::object()}},
     {"tl_expiring", {client({"ticketing_time_limit", "pay_url", "amount"}), json::object()}},
     {"booking_expired", {client({"ticketing_time_limit"}), json::object()}},
-    {"payment_received", {client({"invoice_number", "amount"}), json::object()}},
+    {"payment_received", {client({"invoice_number", "amount"}), {{"outstanding", "1 499.50 RUB"}}}},
+    {"payment_reminder", {client({"invoice_number", "amount", "due_at"}), json::object()}},
     {"ticketing_authorized", {client({}), {{"method", "credit_line"}}}},
     {"refund_done", {client({"amount"}), {{"reason", "Рейс отменён авиакомпанией"}}}},
     {"endpoint_disabled", {{"url", "since", "last_error"}, json::object()}},
@@ -134,7 +135,8 @@ TEST_P(EmailTemplates, AFactOfTheWrongTypeIsNamed) {
 
 INSTANTIATE_TEST_SUITE_P(AllKinds, EmailTemplates,
                          ::testing::Combine(::testing::Values("invoice_issued", "tl_expiring", "booking_expired",
-                                                              "payment_received", "ticketing_authorized",
+                                                              "payment_received", "payment_reminder",
+                                                              "ticketing_authorized",
                                                               "refund_done", "endpoint_disabled",
                                                               "support_case_opened"),
                                             ::testing::Values(Language::ru, Language::en)),
@@ -221,3 +223,14 @@ TEST(EmailRender, LanguageOfCode) {
 }
 
 }  // namespace
+
+TEST(EmailTemplate, APartialPaymentTellsTheRemainderInBothLanguages) {
+  json facts = {{"merchant_name", "Air"}, {"reference", "R1"}, {"pnr", "ABC123"}, {"invoice_number", "SB-2026-000001"},
+                {"amount", "10000.00 RUB"}, {"outstanding", "1499.50 RUB"}};
+  auto ru = render("payment_received", Language::ru, facts);
+  EXPECT_NE(ru.body.find("Остаток к оплате: 1499.50 RUB"), std::string::npos) << ru.body;
+  auto en = render("payment_received", Language::en, facts);
+  EXPECT_NE(en.body.find("Still to pay: 1499.50 RUB"), std::string::npos) << en.body;
+  facts.erase("outstanding");
+  EXPECT_EQ(render("payment_received", Language::en, facts).body.find("Still to pay"), std::string::npos);
+}

@@ -1,0 +1,34 @@
+#include <boost/asio/awaitable.hpp>
+
+#include "context.hpp"
+#include "skybill/log/log.hpp"
+
+namespace skybill::acquiring {
+
+namespace {
+
+class Module final : public CardPayments {
+ public:
+  explicit Module(std::shared_ptr<Context> ctx) : ctx_(std::move(ctx)) {}
+
+  boost::asio::awaitable<void> settle() override {
+    if (int n = co_await redeliver_sandbox_callbacks(*ctx_))
+      log::event(log::Level::info, "sandbox acquirer callbacks sent again", {{"count", n}});
+    if (int n = co_await settle_attempts(*ctx_)) log::event(log::Level::info, "card payments settled", {{"count", n}});
+  }
+
+ private:
+  std::shared_ptr<Context> ctx_;
+};
+
+}  // namespace
+
+std::shared_ptr<CardPayments> add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock,
+                                         Settings settings, PaymentSink sink) {
+  auto ctx = std::make_shared<Context>(pool, clock, std::move(settings), std::move(sink));
+  add_sandbox_routes(router, ctx);
+  add_gateway_routes(router, ctx);
+  return std::make_shared<Module>(ctx);
+}
+
+}  // namespace skybill::acquiring

@@ -1,0 +1,169 @@
+#include "skybill/core/money.hpp"
+#include "skybill/core/problem.hpp"
+#include "skybill/core/time.hpp"
+#include "skybill/db/journal.hpp"
+#include "skybill/db/tx.hpp"
+#include "skybill/invoicing/invoicing.hpp"
+#include "skybill/ledger/ledger.hpp"
+#include "skybill/payments/payments.hpp"
+#include "skybill/support/cases.hpp"
+
+namespace skybill::payments {
+namespace {
+
+using ledger::Kind;
+using ledger::Owner;
+
+struct Target {
+  std::string invoice_id, number, method, currency, invoice_status;
+  std::string booking_id, booking_status, booking_reference, merchant_id, client_id;
+  std::int64_t amount_minor = 0, paid_minor = 0;
+};
+
+// The booking first, then its invoice: the order every use case locks them in.
+Target lock_target(db::Tx& tx, const std::string& invoice_id) {
+  auto booking = tx->exec_params("SELECT b.id, b.status, b.reference FROM bookings b WHERE b.id = "
+                                 "(SELECT booking_id FROM invoices WHERE id = $1::uuid) FOR UPDATE",
+                                 invoice_id);
+  if (booking.empty()) throw core::not_found("invoice " + invoice_id);
+  auto inv = tx->exec_params1(
+      "SELECT number, method, currency, status, merchant_id, client_id, amount_minor, paid_minor FROM invoices "
+      "WHERE id = $1::uuid FOR UPDATE",
+      invoice_id);
+  Target t;
+  t.invoice_id = invoice_id;
+  t.number = inv["number"].as<std::string>();
+  t.method = inv["method"].as<std::string>();
+  t.currency = inv["currency"].as<std::string>();
+  t.invoice_status = inv["status"].as<std::string>();
+  t.merchant_id = inv["merchant_id"].as<std::string>();
+  t.client_id = inv["client_id"].as<std::string>();
+  t.amount_minor = inv["amount_minor"].as<long long>();
+  t.paid_minor = inv["paid_minor"].as<long long>();
+  t.booking_id = booking[0]["id"].as<std::string>();
+  t.booking_status = booking[0]["status"].as<std::string>();
+  t.booking_reference = booking[0]["reference"].as<std::string>();
+  return t;
+}
+
+ledger::AccountRef client_account(const Target& t, Kind kind) { return {Owner::client, t.client_id, kind, t.currency}; }
+
+std::string money(std::int64_t minor, const std::string& currency) {
+  return core::Money(minor, core::currency(currency)).to_string() + " " + currency;
+}
+
+}  // namespace
+
+Applied apply_to_invoice(db::Tx& tx, const Source& source, const std::string& invoice_id, std::int64_t amount_minor,
+                         const std::string& currency, const std::string& actor, const std::string& request_id,
+                         core::TimePoint now) {
+  if (amount_minor <= 0) throw core::Problem(422, "invalid-amount", "Invalid amount", "a payment must be positive");
+  auto t = lock_target(tx, invoice_id);
+  if (currency != t.currency)
+    throw core::Problem(409, "currency-mismatch", "Currency mismatch",
+                        "the payment is in " + currency + ", invoice " + t.number + " in " + t.currency +
+                            "; money is never converted");
+  Applied out;
+  auto reference = source.bank_document_id.empty() ? source.reference : source.bank_document_id;
+  // The money becomes the client's: a credit on its receivable until an invoice takes it.
+  ledger::post(tx, {"payment.received", invoice_id, source.method + " for invoice " + t.number,
+                    {{{Owner::gateway, {}, Kind::unallocated, t.currency}, amount_minor},
+                     {client_account(t, Kind::receivable), -amount_minor}}});
+
+  out.closed = t.invoice_status == "void" || t.booking_status == "expired" || t.booking_status == "cancelled";
+  std::int64_t due = out.closed ? 0 : std::max<std::int64_t>(t.amount_minor - t.paid_minor, 0);
+  out.applied_minor = std::min(amount_minor, due);
+  out.surplus_minor = out.closed ? 0 : amount_minor - out.applied_minor;
+  out.outstanding_minor = due - out.applied_minor;
+
+  out.payment_id =
+      tx->exec_params1(
+            "INSERT INTO payments (merchant_id, invoice_id, booking_id, client_id, method, bank_document_id, reference, "
+            "amount_minor, applied_minor, currency, created_at) VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, "
+            "$6::uuid, $7, $8, $9, $10, $11::timestamptz) RETURNING id",
+            t.merchant_id, invoice_id, t.booking_id, t.client_id, source.method,
+            source.bank_document_id.empty() ? nullptr : source.bank_document_id.c_str(), source.reference, amount_minor,
+            out.applied_minor, t.currency, core::to_rfc3339(now))[0]
+          .as<std::string>();
+
+  auto ts = core::to_rfc3339(now);
+  if (out.closed) {
+    out.invoice_status = t.invoice_status;
+    support::open_case(tx, t.merchant_id, t.booking_id, "payment_for_closed_booking",
+                       money(amount_minor, t.currency) + " received for invoice " + t.number + " of a booking that is " +
+                           t.booking_status + " (invoice " + t.invoice_status +
+                           "): refund the client or re-book; the money waits on the client's account",
+                       now, actor, request_id);
+    db::audit(tx, {actor, t.merchant_id, "payment.received", out.payment_id, request_id},
+              {{"invoice_id", invoice_id}, {"amount", money(amount_minor, t.currency)}, {"closed", true}});
+    return out;
+  }
+
+  bool full = out.outstanding_minor == 0 && out.applied_minor > 0;
+  if (full) {
+    // Settled: a guaranteed invoice repays the credit line (the airline was credited when the
+    // guarantee was given); any other is now owed to the airline.
+    ledger::AccountRef to = t.method == "credit_line"
+                                ? client_account(t, Kind::credit_receivable)
+                                : ledger::AccountRef{Owner::merchant, t.merchant_id, Kind::payable, t.currency};
+    ledger::post(tx, {"invoice.settled", invoice_id, "invoice " + t.number + " paid",
+                      {{client_account(t, Kind::receivable), t.amount_minor}, {to, -t.amount_minor}}});
+  }
+  if (out.surplus_minor > 0) {
+    ledger::post(tx, {"payment.surplus_to_deposit", invoice_id, "overpayment of invoice " + t.number,
+                      {{client_account(t, Kind::receivable), out.surplus_minor},
+                       {client_account(t, Kind::deposit), -out.surplus_minor}}});
+    support::open_case(tx, t.merchant_id, t.booking_id, "overpayment",
+                       money(amount_minor, t.currency) + " received for invoice " + t.number + ": " +
+                           money(out.surplus_minor, t.currency) + " more than was due went to the client's deposit",
+                       now, actor, request_id);
+  }
+
+  if (out.applied_minor > 0) {
+    out.invoice_status = full ? "paid" : "partially_paid";
+    tx->exec_params("UPDATE invoices SET paid_minor = paid_minor + $2, status = $3, "
+                    "paid_at = CASE WHEN $3 = 'paid' THEN $4::timestamptz ELSE paid_at END WHERE id = $1::uuid",
+                    invoice_id, out.applied_minor, out.invoice_status, ts);
+    db::audit(tx, {actor, t.merchant_id, "invoice." + out.invoice_status, invoice_id, request_id},
+              {{"payment_id", out.payment_id}, {"amount", money(amount_minor, t.currency)}, {"method", source.method}},
+              db::Changes()
+                  .set("status", t.invoice_status, out.invoice_status)
+                  .set("paid", money(t.paid_minor, t.currency), money(t.paid_minor + out.applied_minor, t.currency)));
+    auto payload = invoicing::invoice_json_by_id(tx, invoice_id);
+    payload["payment"] = {{"id", out.payment_id},
+                          {"method", source.method},
+                          {"amount", core::Money(amount_minor, core::currency(t.currency)).to_string()}};
+    db::enqueue_event(tx, t.merchant_id, "invoice." + out.invoice_status, t.booking_id, payload);
+  } else {
+    out.invoice_status = t.invoice_status;  // already paid: all of it was surplus
+  }
+  if (!full && out.applied_minor > 0)
+    support::open_case(tx, t.merchant_id, t.booking_id, "underpayment",
+                       money(amount_minor, t.currency) + " received for invoice " + t.number + "; " +
+                           money(out.outstanding_minor, t.currency) + " still to pay",
+                       now, actor, request_id);
+
+  // A guaranteed booking (ticketing already authorised) is paid now too; a ticketed one stays so.
+  if (full && (t.booking_status == "awaiting_payment" || t.booking_status == "ticketing_authorized")) {
+    tx->exec_params("UPDATE bookings SET status = 'paid', updated_at = $2::timestamptz WHERE id = $1::uuid",
+                    t.booking_id, ts);
+    db::audit(tx, {actor, t.merchant_id, "booking.paid", t.booking_id, request_id}, {{"invoice_id", invoice_id}},
+              db::Changes().set("status", t.booking_status, "paid"));
+    db::enqueue_event(tx, t.merchant_id, "booking.paid", t.booking_id,
+                      {{"id", t.booking_id},
+                       {"reference", t.booking_reference},
+                       {"status", "paid"},
+                       {"invoice_id", invoice_id}});
+  }
+  return out;
+}
+
+void card_captured(db::Tx& tx, const std::string& invoice_id, std::int64_t amount_minor, const std::string& currency,
+                   const std::string& attempt_id, core::TimePoint now) {
+  ledger::post(tx, {"card.captured", invoice_id, "card payment " + attempt_id,
+                    {{{Owner::gateway, {}, Kind::bank, currency}, amount_minor},
+                     {{Owner::gateway, {}, Kind::unallocated, currency}, -amount_minor}}});
+  apply_to_invoice(tx, {"card", {}, attempt_id}, invoice_id, amount_minor, currency, "acquirer:card", {}, now);
+}
+
+}  // namespace skybill::payments
