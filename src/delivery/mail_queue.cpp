@@ -1,5 +1,3 @@
-#include <random>
-
 #include "skybill/core/time.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/db/time.hpp"
@@ -16,11 +14,6 @@ struct Claim {
   core::TimePoint queued_at;
   mail::Message message;
 };
-
-double jitter() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
 
 std::optional<Claim> claim(db::Pool& pool, core::TimePoint now, std::chrono::milliseconds lease) {
   std::optional<Claim> out;
@@ -67,7 +60,7 @@ bool send_one_email(db::Pool& pool, const core::Clock& clock, const mail::SmtpSe
   }
   auto now = clock.now();
   std::optional<core::TimePoint> next;
-  if (!error.empty() && !permanent) next = webhooks::next_attempt(retry, c->attempt, c->queued_at, now, jitter());
+  if (!error.empty() && !permanent) next = webhooks::next_attempt(retry, c->attempt, c->queued_at, now, webhooks::random_jitter());
   auto ts = core::to_rfc3339(now);
   pool.transact_sync([&](db::Tx& tx) {
     if (error.empty())

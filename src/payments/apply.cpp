@@ -64,11 +64,6 @@ Applied apply_to_invoice(db::Tx& tx, const Source& source, const std::string& in
                         "the payment is in " + currency + ", invoice " + t.number + " in " + t.currency +
                             "; money is never converted");
   Applied out;
-  auto reference = source.bank_document_id.empty() ? source.reference : source.bank_document_id;
-  // The money becomes the client's: a credit on its receivable until an invoice takes it.
-  ledger::post(tx, {"payment.received", invoice_id, source.method + " for invoice " + t.number,
-                    {{{Owner::gateway, {}, Kind::unallocated, t.currency}, amount_minor},
-                     {client_account(t, Kind::receivable), -amount_minor}}});
 
   out.closed = t.invoice_status == "void" || t.booking_status == "expired" || t.booking_status == "cancelled";
   std::int64_t due = out.closed ? 0 : std::max<std::int64_t>(t.amount_minor - t.paid_minor, 0);
@@ -86,6 +81,27 @@ Applied apply_to_invoice(db::Tx& tx, const Source& source, const std::string& in
             out.applied_minor, t.currency, core::to_rfc3339(now))[0]
           .as<std::string>();
 
+  // One entry: the money leaves the gateway's bank (or unallocated) account; what pays the
+  // invoice is credited to the client's receivable, which a full payment then settles (Dr the
+  // invoice's total) to the airline's payable, or to the credit line a guarantee drew on; a
+  // surplus goes to the deposit. The receivable's postings are netted into one.
+  bool full = !out.closed && out.outstanding_minor == 0 && out.applied_minor > 0;
+  std::vector<ledger::Posting> postings = {
+      {{Owner::gateway, {}, source.from_bank ? Kind::bank : Kind::unallocated, t.currency}, amount_minor}};
+  std::int64_t receivable = out.closed ? -amount_minor : -out.applied_minor;
+  if (full) receivable += t.amount_minor;
+  if (receivable != 0) postings.push_back({client_account(t, Kind::receivable), receivable});
+  if (out.surplus_minor > 0) postings.push_back({client_account(t, Kind::deposit), -out.surplus_minor});
+  if (full)
+    postings.push_back({t.method == "credit_line"
+                            ? client_account(t, Kind::credit_receivable)
+                            : ledger::AccountRef{Owner::merchant, t.merchant_id, Kind::payable, t.currency},
+                        -t.amount_minor});
+  ledger::post(tx, {source.method == "card" ? "card.captured" : "transfer.applied", invoice_id,
+                    source.method + " " + money(amount_minor, t.currency) + " for invoice " + t.number +
+                        (full ? ", paid" : out.closed ? ", booking closed" : ", part"),
+                    std::move(postings)});
+
   auto ts = core::to_rfc3339(now);
   if (out.closed) {
     out.invoice_status = t.invoice_status;
@@ -99,20 +115,7 @@ Applied apply_to_invoice(db::Tx& tx, const Source& source, const std::string& in
     return out;
   }
 
-  bool full = out.outstanding_minor == 0 && out.applied_minor > 0;
-  if (full) {
-    // Settled: a guaranteed invoice repays the credit line (the airline was credited when the
-    // guarantee was given); any other is now owed to the airline.
-    ledger::AccountRef to = t.method == "credit_line"
-                                ? client_account(t, Kind::credit_receivable)
-                                : ledger::AccountRef{Owner::merchant, t.merchant_id, Kind::payable, t.currency};
-    ledger::post(tx, {"invoice.settled", invoice_id, "invoice " + t.number + " paid",
-                      {{client_account(t, Kind::receivable), t.amount_minor}, {to, -t.amount_minor}}});
-  }
   if (out.surplus_minor > 0) {
-    ledger::post(tx, {"payment.surplus_to_deposit", invoice_id, "overpayment of invoice " + t.number,
-                      {{client_account(t, Kind::receivable), out.surplus_minor},
-                       {client_account(t, Kind::deposit), -out.surplus_minor}}});
     support::open_case(tx, t.merchant_id, t.booking_id, "overpayment",
                        money(amount_minor, t.currency) + " received for invoice " + t.number + ": " +
                            money(out.surplus_minor, t.currency) + " more than was due went to the client's deposit",
@@ -160,10 +163,8 @@ Applied apply_to_invoice(db::Tx& tx, const Source& source, const std::string& in
 
 void card_captured(db::Tx& tx, const std::string& invoice_id, std::int64_t amount_minor, const std::string& currency,
                    const std::string& attempt_id, core::TimePoint now) {
-  ledger::post(tx, {"card.captured", invoice_id, "card payment " + attempt_id,
-                    {{{Owner::gateway, {}, Kind::bank, currency}, amount_minor},
-                     {{Owner::gateway, {}, Kind::unallocated, currency}, -amount_minor}}});
-  apply_to_invoice(tx, {"card", {}, attempt_id}, invoice_id, amount_minor, currency, "acquirer:card", {}, now);
+  apply_to_invoice(tx, {.method = "card", .reference = attempt_id, .from_bank = true}, invoice_id, amount_minor, currency,
+                   "acquirer:card", {}, now);
 }
 
 }  // namespace skybill::payments

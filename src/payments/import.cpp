@@ -3,6 +3,7 @@
 #include "skybill/core/money.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/crypto/crypto.hpp"
+#include "skybill/db/arrays.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/tx.hpp"
 #include "skybill/ledger/ledger.hpp"
@@ -17,19 +18,6 @@ using ledger::Owner;
 
 const char* format_name(statements::Format f) { return f == statements::Format::one_c ? "1c" : "camt.053"; }
 
-std::string pg_text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 nlohmann::json candidates_json(const matching::Decision& d, const std::map<std::string, std::string>& numbers) {
   nlohmann::json out = nlohmann::json::array();
@@ -70,7 +58,7 @@ std::vector<matching::OpenInvoice> candidates_for(db::Tx& tx, const statements::
       "  (i.status = 'void' OR b.status IN ('expired', 'cancelled')) AS closed "
       "FROM ids JOIN invoices i ON i.id = ids.id JOIN clients c ON c.id = i.client_id "
       "JOIN bookings b ON b.id = i.booking_id ORDER BY i.issued_at DESC LIMIT 50",
-      pg_text_array(exact), pg_text_array(suffixes), d.payer.inn);
+      db::text_array(exact), db::text_array(suffixes), d.payer.inn);
   std::vector<matching::OpenInvoice> out;
   for (const auto& r : rows) {
     matching::OpenInvoice o;
@@ -87,11 +75,14 @@ std::vector<matching::OpenInvoice> candidates_for(db::Tx& tx, const statements::
   return out;
 }
 
-bool top_up_deposit(db::Tx& tx, const std::string& reference, const statements::Document& d,
+bool deposit_reference_known(db::Tx& tx, const std::string& reference) {
+  return !tx->exec_params("SELECT 1 FROM clients WHERE deposit_reference = $1", reference).empty();
+}
+
+// The transfer is on the gateway's unallocated account; it becomes the client's deposit.
+void top_up_deposit(db::Tx& tx, const std::string& reference, const statements::Document& d,
                     const std::string& document_id, const std::string& actor) {
-  auto client = tx->exec_params("SELECT id FROM clients WHERE deposit_reference = $1", reference);
-  if (client.empty()) return false;
-  auto client_id = client[0][0].as<std::string>();
+  auto client_id = tx->exec_params1("SELECT id FROM clients WHERE deposit_reference = $1", reference)[0].as<std::string>();
   auto before = ledger::balance(tx, {Owner::client, client_id, Kind::deposit, d.currency});
   auto entry = ledger::post(tx, {"deposit.top_up", client_id, "transfer " + d.number + " naming " + reference,
                                  {{{Owner::gateway, {}, Kind::unallocated, d.currency}, d.amount_minor},
@@ -101,7 +92,6 @@ bool top_up_deposit(db::Tx& tx, const std::string& reference, const statements::
             {{"bank_document_id", document_id}, {"entry_id", entry}, {"currency", d.currency}},
             db::Changes().set("balance", core::Money(-before, cur).to_string(),
                               core::Money(-before + d.amount_minor, cur).to_string()));
-  return true;
 }
 
 }  // namespace
@@ -137,14 +127,19 @@ nlohmann::json import_statement(db::Tx& tx, const statements::Statement& st, con
     }
     ++incoming;
     auto document_id = rows[0][0].as<std::string>();
-    // The money is at the bank now, whoever's it turns out to be.
-    ledger::post(tx, {"transfer.received", document_id, "bank document " + d.number + " of " + d.date,
-                      {{{Owner::gateway, {}, Kind::bank, d.currency}, d.amount_minor},
-                       {{Owner::gateway, {}, Kind::unallocated, d.currency}, -d.amount_minor}}});
+    // The money is at the bank now; until it is known whose, it is the gateway's unallocated.
+    auto book_unallocated = [&] {
+      ledger::post(tx, {"transfer.received", document_id, "bank document " + d.number + " of " + d.date,
+                        {{{Owner::gateway, {}, Kind::bank, d.currency}, d.amount_minor},
+                         {{Owner::gateway, {}, Kind::unallocated, d.currency}, -d.amount_minor}}});
+    };
 
     matching::Payment p{d.payer.inn, d.payer.name, d.purpose, d.currency, d.date, d.amount_minor};
     auto numbers = matching::invoice_numbers_in(d.purpose, year_of(d.date));
-    if (auto ref = matching::deposit_reference_in(d.purpose); ref && top_up_deposit(tx, *ref, d, document_id, actor)) {
+    auto ref = matching::deposit_reference_in(d.purpose);
+    if (ref && deposit_reference_known(tx, *ref)) {
+      book_unallocated();
+      top_up_deposit(tx, *ref, d, document_id, actor);
       ++deposits;
       tx->exec_params("UPDATE bank_documents SET status = 'deposit', match_note = $2, resolved_at = $3::timestamptz, "
                       "resolved_by = $4 WHERE id = $1::uuid",
@@ -156,13 +151,15 @@ nlohmann::json import_statement(db::Tx& tx, const statements::Statement& st, con
     auto candidates = candidates_json(decision, number_of);
     if (decision.outcome == matching::Outcome::sure) {
       const auto& best = decision.candidates.front();
-      apply_to_invoice(tx, {"transfer", document_id, {}}, best.invoice_id, d.amount_minor, d.currency, actor, {}, now);
+      apply_to_invoice(tx, {.method = "transfer", .bank_document_id = document_id, .from_bank = true}, best.invoice_id,
+                       d.amount_minor, d.currency, actor, {}, now);
       tx->exec_params("UPDATE bank_documents SET status = 'matched', candidates = $2::jsonb, match_note = $3, "
                       "resolved_at = $4::timestamptz, resolved_by = $5 WHERE id = $1::uuid",
                       document_id, candidates.dump(), "matched automatically to " + number_of[best.invoice_id], ts,
                       actor);
       ++matched;
     } else {
+      book_unallocated();
       tx->exec_params("UPDATE bank_documents SET candidates = $2::jsonb, match_note = $3 WHERE id = $1::uuid",
                       document_id, candidates.dump(),
                       decision.outcome == matching::Outcome::none ? "no invoice found" : "not sure: staff decide");

@@ -197,7 +197,7 @@ void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, 
                auto invoice_id = invoice_id_of(req.json());
                co_return co_await api::idempotent(pool, req, [&](db::Tx& tx) {
                  auto doc = lock_queued(tx, id);
-                 auto applied = apply_to_invoice(tx, {"transfer", id, {}}, invoice_id, doc.amount_minor, doc.currency,
+                 auto applied = apply_to_invoice(tx, {.method = "transfer", .bank_document_id = id}, invoice_id, doc.amount_minor, doc.currency,
                                                  audit::actor(req.caller()), req.request_id, clock.now());
                  resolve(tx, req, id, "matched", "matched by staff to invoice " + invoice_id, clock.now());
                  return Response::json(200, {{"id", id},
@@ -226,7 +226,7 @@ void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, 
                                             ", not " + core::Money(sum, core::currency(doc.currency)).to_string()}});
                  nlohmann::json payments = nlohmann::json::array();
                  for (const auto& a : allocations) {
-                   auto applied = apply_to_invoice(tx, {"transfer", id, {}}, a.invoice_id, a.amount_minor, doc.currency,
+                   auto applied = apply_to_invoice(tx, {.method = "transfer", .bank_document_id = id}, a.invoice_id, a.amount_minor, doc.currency,
                                                    audit::actor(req.caller()), req.request_id, clock.now());
                    payments.push_back({{"id", applied.payment_id},
                                        {"invoice_id", a.invoice_id},

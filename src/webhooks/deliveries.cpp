@@ -1,5 +1,3 @@
-#include <random>
-
 #include "http_post.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/db/journal.hpp"
@@ -21,11 +19,6 @@ struct Claim {
   std::vector<std::string> secrets;
   std::string body;
 };
-
-double jitter() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
 
 std::int64_t unix_seconds(core::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
@@ -111,7 +104,7 @@ void record(db::Pool& pool, const Claim& c, const PostResult& result, core::Time
             const RetryPolicy& retry) {
   bool delivered = result.delivered();
   std::optional<core::TimePoint> next;
-  if (!delivered) next = next_attempt(retry, c.attempt, c.queued_at, now, jitter());
+  if (!delivered) next = next_attempt(retry, c.attempt, c.queued_at, now, random_jitter());
   auto status = result.status ? std::to_string(*result.status) : std::string();
   pool.transact_sync([&](db::Tx& tx) {
     tx->exec_params(

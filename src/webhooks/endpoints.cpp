@@ -7,6 +7,7 @@
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/crypto/crypto.hpp"
+#include "skybill/db/arrays.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/db/time.hpp"
@@ -107,19 +108,6 @@ std::string endpoint_columns() {
          " END AS previous_until_us";
 }
 
-std::string pg_text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 db::AuditEntry entry(const Request& req, std::string action, std::string subject) {
   return {"api_key:" + req.caller().key_id, req.caller().id, std::move(action), std::move(subject), req.request_id};
@@ -167,7 +155,7 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
                  auto secret = new_secret();
                  auto id = tx->exec_params1("INSERT INTO webhook_endpoints (merchant_id, url, events, secret, created_at) "
                                             "VALUES ($1::uuid, $2, $3::text[], $4, $5::timestamptz) RETURNING id",
-                                            merchant, input.url, pg_text_array(input.events), secret,
+                                            merchant, input.url, db::text_array(input.events), secret,
                                             core::to_rfc3339(clock.now()))[0]
                                .as<std::string>();
                  auto out = *load_endpoint(tx, merchant, id, false);

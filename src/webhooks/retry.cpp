@@ -1,6 +1,7 @@
 #include "skybill/webhooks/retry.hpp"
 
 #include <algorithm>
+#include <random>
 
 namespace skybill::webhooks {
 
@@ -10,6 +11,11 @@ std::chrono::milliseconds backoff(const RetryPolicy& p, int failures, double jit
   delay = std::min(delay, p.cap);
   jitter = std::clamp(jitter, 0.0, 1.0);
   return std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(delay.count()) * (0.8 + 0.4 * jitter)));
+}
+
+double random_jitter() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
 std::optional<core::TimePoint> next_attempt(const RetryPolicy& p, int failures, core::TimePoint first_queued,

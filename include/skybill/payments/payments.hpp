@@ -16,9 +16,12 @@ class Tx;
 namespace skybill::payments {
 
 struct Source {
-  std::string method;            // transfer | card
-  std::string bank_document_id;  // a transfer's bank document; empty otherwise
-  std::string reference;         // a card payment's id
+  std::string method;               // transfer | card
+  std::string bank_document_id{};   // a transfer's bank document; empty otherwise
+  std::string reference{};          // a card payment's id
+  // Where the money is: just arrived at the gateway's bank (booked here), or already booked
+  // to the gateway's unallocated account (a payment staff match from the queue).
+  bool from_bank = false;
 };
 
 struct Applied {
@@ -28,10 +31,10 @@ struct Applied {
   bool closed = false;  // the invoice was void or its booking expired: the money waits for staff
 };
 
-// Applies `amount_minor` that sits on the gateway's unallocated account to an invoice, in the
-// caller's transaction: moves it to the client, pays the invoice (fully or in part), settles a
-// fully paid invoice to the airline (or repays the credit line), sends a surplus to the
-// client's deposit, sets invoice and booking status, writes events, audit rows and cases.
+// Applies a payment to an invoice in the caller's transaction, as one ledger entry: from the
+// gateway's bank or unallocated account to the client, paying the invoice (fully or in part);
+// a fully paid invoice is settled to the airline (or repays the credit line), a surplus goes to
+// the client's deposit. Sets invoice and booking status, writes events, audit rows and cases.
 // Throws core::Problem 409 when the currency differs (money is never converted).
 Applied apply_to_invoice(db::Tx& tx, const Source& source, const std::string& invoice_id, std::int64_t amount_minor,
                          const std::string& currency, const std::string& actor, const std::string& request_id,

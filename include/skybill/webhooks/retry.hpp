@@ -18,6 +18,9 @@ struct RetryPolicy {
 // scaled by 0.8 + 0.4 * jitter (jitter in [0, 1)) so that a burst does not retry in step.
 std::chrono::milliseconds backoff(const RetryPolicy& p, int failures, double jitter);
 
+// A uniform draw from [0, 1) for backoff's jitter (per-thread generator).
+double random_jitter();
+
 // The next attempt after a failure at `failed_at`, or nullopt when it would fall later than
 // `give_up` after `first_queued`: then the delivery is dead.
 std::optional<core::TimePoint> next_attempt(const RetryPolicy& p, int failures, core::TimePoint first_queued,
