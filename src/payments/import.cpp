@@ -49,15 +49,19 @@ std::vector<matching::OpenInvoice> candidates_for(db::Tx& tx, const statements::
     }
   }
   auto rows = tx->exec_params(
-      "WITH ids AS (SELECT id FROM invoices WHERE number = ANY ($1::text[]) "
-      "  UNION SELECT id FROM invoices WHERE right(number, 12) = ANY ($2::text[]) "
-      "  UNION (SELECT i.id FROM invoices i JOIN clients c ON c.id = i.client_id WHERE c.inn = $3 AND $3 <> '' "
-      "         AND i.status IN ('open', 'partially_paid', 'overdue') ORDER BY i.issued_at DESC LIMIT 50)) "
+      // The invoices the purpose names always come first: a client with many open invoices
+      // must not push the named one out of the list.
+      "WITH ids AS (SELECT id, true AS named FROM invoices WHERE number = ANY ($1::text[]) "
+      "  UNION ALL SELECT id, true FROM invoices WHERE right(number, 12) = ANY ($2::text[]) "
+      "  UNION ALL (SELECT i.id, false FROM invoices i JOIN clients c ON c.id = i.client_id "
+      "         WHERE c.inn = $3 AND $3 <> '' AND i.status IN ('open', 'partially_paid', 'overdue') "
+      "         ORDER BY i.issued_at DESC LIMIT 50)), "
+      "picked AS (SELECT id, bool_or(named) AS named FROM ids GROUP BY id) "
       "SELECT i.id, i.number, c.inn, i.currency, i.amount_minor - i.paid_minor AS due, "
       "  to_char(i.issued_at, 'YYYY-MM-DD') AS issued_on, "
       "  (i.status = 'void' OR b.status IN ('expired', 'cancelled')) AS closed "
-      "FROM ids JOIN invoices i ON i.id = ids.id JOIN clients c ON c.id = i.client_id "
-      "JOIN bookings b ON b.id = i.booking_id ORDER BY i.issued_at DESC LIMIT 50",
+      "FROM picked JOIN invoices i ON i.id = picked.id JOIN clients c ON c.id = i.client_id "
+      "JOIN bookings b ON b.id = i.booking_id ORDER BY picked.named DESC, i.issued_at DESC LIMIT 50",
       db::text_array(exact), db::text_array(suffixes), d.payer.inn);
   std::vector<matching::OpenInvoice> out;
   for (const auto& r : rows) {

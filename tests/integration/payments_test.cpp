@@ -318,3 +318,19 @@ TEST_F(PaymentsTest, OnlyAccountingStaffImportStatements) {
   EXPECT_EQ(import(one_c({}), key).status, 403);
   EXPECT_EQ(HttpClient(server->port()).get("/v1/reconciliation", key).status, 403);
 }
+
+TEST_F(PaymentsTest, TheNamedInvoiceIsFoundAmongManyOpenOnesOfTheSameClient) {
+  auto [id, invoice] = invoiced("PAY-MANY");
+  // 60 later unpaid (overdue) invoices of the same client, copies under other numbers: the
+  // payer's unpaid invoices alone would fill the candidate list.
+  db->exec("INSERT INTO invoices (merchant_id, booking_id, client_id, number, price_version, method, currency, "
+           "amount_minor, vat_minor, status, issued_at, due_at) SELECT merchant_id, booking_id, client_id, "
+           "'ZZ-2026-' || lpad(g::text, 6, '0'), price_version, method, currency, amount_minor, vat_minor, 'overdue', "
+           "issued_at + g * interval '1 second', due_at FROM invoices, generate_series(1, 60) g "
+           "WHERE id = '" + invoice["id"].get<std::string>() + "'");
+  auto r = import(one_c({{"901", "Оплата по счету " + invoice["number"].get<std::string>(), "11499.50"}}));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["matched"], 1) << r.body;
+  EXPECT_EQ(db->scalar("SELECT status FROM invoices WHERE id = '" + invoice["id"].get<std::string>() + "'"), "paid");
+  expect_ledger_clean();
+}
