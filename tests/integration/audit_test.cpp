@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "fixtures.hpp"
 #include "harness.hpp"
 
 using namespace skybill::test;
@@ -12,19 +13,8 @@ using namespace std::chrono;
 
 namespace {
 
-std::string rfc3339_in(seconds ahead) {
-  auto t = floor<seconds>(system_clock::now() + ahead);
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss hms{t - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
-                static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
-  return buf;
-}
-
-nlohmann::json booking_body(const std::string& reference, seconds tl_ahead = hours(72)) {
+// One fare line of 10 000.00 at 10 % VAT: the audit rows below name these totals.
+nlohmann::json one_line_booking(const std::string& reference, seconds tl_ahead = hours(72)) {
   return {{"reference", reference},
           {"pnr", "ABC123"},
           {"client", {{"inn", "7728168971"}, {"kpp", "772801001"}, {"name", "Romashka LLC"}}},
@@ -76,7 +66,7 @@ std::vector<std::string> actions(const nlohmann::json& rows) {
 
 TEST_F(AuditTest, ABookingsLifeIsAuditedWithTheKeyTheRequestIdAndEachStatusChange) {
   HttpClient http(server->port());
-  auto created = http.post_json("/v1/bookings", booking_body("ORD-A1"), m.api_key);
+  auto created = http.post_json("/v1/bookings", one_line_booking("ORD-A1"), m.api_key);
   ASSERT_EQ(created.status, 201) << created.body;
   auto id = created.json()["id"].get<std::string>();
   auto chosen = http.post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "invoice"}}, m.api_key);
@@ -138,7 +128,7 @@ TEST_F(AuditTest, ABookingsLifeIsAuditedWithTheKeyTheRequestIdAndEachStatusChang
 
 TEST_F(AuditTest, TicketsAPriceChangeAndTicketingFailedRecordWhatChanged) {
   HttpClient http(server->port());
-  auto b = http.post_json("/v1/bookings", booking_body("ORD-T1"), m.api_key).json();
+  auto b = http.post_json("/v1/bookings", one_line_booking("ORD-T1"), m.api_key).json();
   auto id = b["id"].get<std::string>();
   nlohmann::json lines = {{"lines", {{{"kind", "fare"}, {"description", "Fare Y"}, {"amount", "12000.00"}, {"vat_rate", "10"}}}}};
   auto repriced = http.request("PUT", "/v1/bookings/" + id + "/lines", lines.dump(),
@@ -166,7 +156,7 @@ TEST_F(AuditTest, TicketsAPriceChangeAndTicketingFailedRecordWhatChanged) {
             "0.00 20000.00 cli");
 
   // Ticketing failed on another booking: the case it opens names the request too.
-  auto f = http.post_json("/v1/bookings", booking_body("ORD-T2", hours(3)), m.api_key).json();
+  auto f = http.post_json("/v1/bookings", one_line_booking("ORD-T2", hours(3)), m.api_key).json();
   auto fid = f["id"].get<std::string>();
   ASSERT_EQ(http.post_json("/v1/bookings/" + fid + "/payment-choice", {{"method", "card_hold"}}, m.api_key).status, 200);
   auto failed = http.post_json("/v1/bookings/" + fid + "/ticketing-failed", {{"reason", "PNR gone"}}, m.api_key);
@@ -185,7 +175,7 @@ TEST_F(AuditTest, TicketsAPriceChangeAndTicketingFailedRecordWhatChanged) {
 
 TEST_F(AuditTest, AStaffApprovalNamesTheStaffUserAndAJobNamesItself) {
   HttpClient http(server->port());
-  auto letter = http.post_json("/v1/bookings", booking_body("ORD-G1", hours(3)), m.api_key).json();
+  auto letter = http.post_json("/v1/bookings", one_line_booking("ORD-G1", hours(3)), m.api_key).json();
   auto lid = letter["id"].get<std::string>();
   ASSERT_EQ(http.post_json("/v1/bookings/" + lid + "/payment-choice", {{"method", "guarantee_letter"}}, m.api_key).status,
             200);
@@ -200,7 +190,7 @@ TEST_F(AuditTest, AStaffApprovalNamesTheStaffUserAndAJobNamesItself) {
   EXPECT_EQ(rows[0]["changes"]["status"], change("awaiting_payment", "ticketing_authorized"));
 
   // An instance an hour ahead expires a booking whose time limit is two minutes away.
-  auto b = http.post_json("/v1/bookings", booking_body("ORD-E1", minutes(2)), m.api_key).json();
+  auto b = http.post_json("/v1/bookings", one_line_booking("ORD-E1", minutes(2)), m.api_key).json();
   auto id = b["id"].get<std::string>();
   ASSERT_EQ(http.post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "card"}}, m.api_key).status, 200);
   auto future_env = *env;
@@ -228,7 +218,7 @@ TEST_F(AuditTest, AStaffApprovalNamesTheStaffUserAndAJobNamesItself) {
 
 TEST_F(AuditTest, AnotherMerchantSeesAnEmptyListForTheSameId) {
   HttpClient http(server->port());
-  auto b = http.post_json("/v1/bookings", booking_body("ORD-X1"), m.api_key).json();
+  auto b = http.post_json("/v1/bookings", one_line_booking("ORD-X1"), m.api_key).json();
   auto id = b["id"].get<std::string>();
   ASSERT_EQ(trail(http, "booking", id, m.api_key).size(), 1u);
   auto other = create_merchant(*env, "Other Air");
@@ -262,7 +252,7 @@ TEST_F(AuditTest, BadQueriesAre422NamingEachField) {
 
 TEST_F(AuditTest, AuditRowsCannotBeChangedOrDeletedEvenByTheApplicationsOwnConnection) {
   HttpClient http(server->port());
-  ASSERT_EQ(http.post_json("/v1/bookings", booking_body("ORD-R1"), m.api_key).status, 201);
+  ASSERT_EQ(http.post_json("/v1/bookings", one_line_booking("ORD-R1"), m.api_key).status, 201);
   auto before = db->scalar("SELECT count(*) FROM audit_log");
   ASSERT_NE(before, "0");
   // db->url() is the database URL the server itself connects with.
