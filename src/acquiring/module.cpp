@@ -17,6 +17,11 @@ class Module final : public CardPayments {
     if (int n = co_await settle_attempts(*ctx_)) log::event(log::Level::info, "card payments settled", {{"count", n}});
   }
 
+  boost::asio::awaitable<void> refund(std::string acquirer_ref, std::int64_t amount_minor,
+                                      std::string reference) override {
+    co_await ctx_->blocking.run([&] { ctx_->acquirer->refund(acquirer_ref, amount_minor, reference); });
+  }
+
  private:
   std::shared_ptr<Context> ctx_;
 };

@@ -21,7 +21,7 @@ std::optional<std::string> ts_or_null(const std::optional<core::TimePoint>& t) {
   return core::to_rfc3339(*t);
 }
 
-const std::string kInvoiceColumns = "i.id, i.number, i.method, i.status, i.currency, i.amount_minor, i.paid_minor, " +
+const std::string kInvoiceColumns = "i.id, i.number, i.method, i.status, i.currency, i.amount_minor, i.paid_minor + i.credited_minor, " +
                                     db::epoch_us("i.due_at");
 
 PayInvoice invoice_from(const pqxx::row& r, int at) {
@@ -161,13 +161,13 @@ std::vector<Attempt> attempts_of_booking(db::Tx& tx, const std::string& booking_
 std::vector<Claimed> claim_to_settle(db::Tx& tx, core::TimePoint now, core::TimePoint lease_until, int limit) {
   auto rows = tx->exec_params(
       "WITH due AS ("
-      "  SELECT cp.id, i.amount_minor - i.paid_minor AS due_minor, CASE"
+      "  SELECT cp.id, i.amount_minor - i.paid_minor - i.credited_minor AS due_minor, CASE"
       "    WHEN cp.status <> 'authorized' THEN cp.status"
-      "    WHEN i.status IN ('paid', 'void') OR i.amount_minor <= i.paid_minor THEN 'releasing'"
+      "    WHEN i.status IN ('paid', 'void') OR i.amount_minor <= i.paid_minor + i.credited_minor THEN 'releasing'"
       "    ELSE 'capturing' END AS next"
       "  FROM card_payments cp JOIN invoices i ON i.id = cp.invoice_id"
       "  WHERE (cp.status = 'authorized' AND (cp.capture_at <= $1::timestamptz OR i.status IN ('paid', 'void')"
-      "                                       OR i.amount_minor <= i.paid_minor))"
+      "                                       OR i.amount_minor <= i.paid_minor + i.credited_minor))"
       "     OR (cp.status IN ('capturing', 'releasing', 'refunding') AND cp.lease_until <= $1::timestamptz)"
       "  ORDER BY cp.capture_at, cp.id LIMIT $3 FOR UPDATE OF cp SKIP LOCKED) "
       "UPDATE card_payments cp SET status = due.next, lease_until = $2::timestamptz, updated_at = $1::timestamptz "

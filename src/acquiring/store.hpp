@@ -14,7 +14,7 @@ namespace skybill::acquiring {
 
 struct PayInvoice {
   std::string id, number, method, status, currency;
-  std::int64_t amount_minor = 0, paid_minor = 0;
+  std::int64_t amount_minor = 0, paid_minor = 0;  // paid_minor: paid, or taken off by a refund before payment
   core::TimePoint due_at;
   std::int64_t due_minor() const { return amount_minor - paid_minor; }
   bool by_card() const { return method == "card" || method == "card_hold"; }

@@ -1,5 +1,6 @@
 #include "skybill/app/cli.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,9 @@
 #include "serve.hpp"
 #include "skybill/app/config.hpp"
 #include "skybill/core/calendar.hpp"
+#include "skybill/core/clock.hpp"
+#include "skybill/settlement/rules.hpp"
+#include "skybill/settlement/settlement.hpp"
 #include "skybill/db/migrations.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/identity/accounts.hpp"
@@ -30,6 +34,11 @@ Commands:
                                         --email is its contact address (webhook and account notices)
   merchant update --merchant ID --email E
                                         change an airline's contact e-mail address (audited)
+  merchant settlement --merchant ID [--commission-percent 1.5] [--commission-fixed RUB:30.00]
+                    [--cutoff 18:00] [--payee-account 20 digits --payee-bic 9 digits
+                    --payee-bank NAME --payee-correspondent-account 20 digits]
+                    [--payee-name N --payee-inn INN --payee-kpp K]
+                                        set how an airline is settled (audited); "none" clears a value
   merchant key create --merchant ID [--live]
                                         issue another API key for a merchant
   merchant key revoke --key-id ID       revoke a merchant API key at once
@@ -42,6 +51,8 @@ Commands:
   client deposit add --inn INN [--kpp K] --amount 100000.00 [--currency RUB]
                                         a manual deposit top-up, posted to the ledger
   client show --inn INN [--kpp K]       a client's credit lines and deposits per currency
+  settlement run --day YYYY-MM-DD      settle a business day now (after an outage): one payout per
+                                        airline and currency; running it again changes nothing
   ledger verify                         check that every entry and the whole book balance
                                         (exit 1 and the imbalances when they do not)
   config                                print the settings in effect
@@ -103,6 +114,36 @@ int cmd_merchant(const std::vector<std::string>& args) {
     auto email = o.required("email");
     accounts.set_contact_email(merchant, email);
     print({{"merchant_id", merchant}, {"contact_email", email}});
+    return 0;
+  }
+  if (args[0] == "settlement") {
+    Options o(rest, {"merchant", "commission-percent", "commission-fixed", "cutoff", "payee-account", "payee-bic",
+                     "payee-bank", "payee-correspondent-account", "payee-name", "payee-inn", "payee-kpp"},
+              {});
+    auto merchant = o.required("merchant");
+    auto value = [&](const char* name) -> std::optional<nlohmann::json> {
+      auto v = o.optional(name);
+      if (!v) return std::nullopt;
+      return *v == "none" ? nlohmann::json(nullptr) : nlohmann::json(*v);
+    };
+    nlohmann::json patch = nlohmann::json::object();
+    if (auto v = value("commission-percent")) patch["commission_percent"] = *v;
+    if (auto v = value("cutoff")) patch["cutoff"] = *v;
+    if (auto v = o.optional("commission-fixed")) {
+      auto colon = v->find(':');
+      if (*v == "none") patch["commission_fixed"] = nullptr;
+      else if (colon == std::string::npos) throw UsageError("--commission-fixed takes CURRENCY:AMOUNT, e.g. RUB:30.00");
+      else patch["commission_fixed"][v->substr(0, colon)] = v->substr(colon + 1);
+    }
+    for (const char* field : {"account", "bic", "bank", "correspondent_account", "name", "inn", "kpp"}) {
+      std::string flag = std::string("payee-") + field;
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      if (auto v = value(flag.c_str())) patch["payee"][field] = *v;
+    }
+    if (patch.empty()) throw UsageError("merchant settlement: give at least one setting to change");
+    auto after = settlement::configure_merchant(pool, merchant, patch, "cli",
+                                                settlement::parse_cutoff(config.settlement_cutoff));
+    print({{"merchant_id", merchant}, {"settlement", after}});
     return 0;
   }
   if (args[0] == "key" && args.size() >= 2) {
@@ -242,6 +283,23 @@ int cmd_ledger(const std::vector<std::string>& args) {
   return 1;
 }
 
+int cmd_settlement(const std::vector<std::string>& args) {
+  if (args[0] != "run") throw UsageError("unknown settlement command; see skybill --help");
+  Options o(std::vector<std::string>(args.begin() + 1, args.end()), {"day"}, {});
+  auto day = core::parse_iso_date(o.required("day"));
+  auto config = with_database();
+  auto calendar = core::BusinessCalendar::load(config.paths_calendars);
+  db::Pool pool({.url = config.database_url, .size = 1});
+  core::OffsetClock clock(std::chrono::seconds(config.clock_offset_seconds));
+  settlement::Context ctx{.pool = pool,
+                          .clock = clock,
+                          .calendar = calendar,
+                          .default_cutoff = settlement::parse_cutoff(config.settlement_cutoff),
+                          .gateway = gateway_requisites(config)};
+  print(settlement::run_day(ctx, day, "cli"));
+  return 0;
+}
+
 int cmd_config() {
   auto config = configured();
   nlohmann::json out = nlohmann::json::object();
@@ -278,6 +336,7 @@ int dispatch(const std::vector<std::string>& args) {
   if (cmd == "staff" && !rest.empty()) return cmd_staff(rest);
   if (cmd == "client" && !rest.empty()) return cmd_client(rest);
   if (cmd == "ledger" && !rest.empty()) return cmd_ledger(rest);
+  if (cmd == "settlement" && !rest.empty()) return cmd_settlement(rest);
   throw UsageError("unknown command: " + cmd + "; see skybill --help");
 }
 

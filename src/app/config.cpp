@@ -133,6 +133,17 @@ const std::vector<Setting>& settings() {
            [](const std::string& v) {
              if (v.empty()) throw std::invalid_argument("expected a secret, not an empty value");
            }),
+      text("settlement.cutoff", "local time (HH:MM, merchant's zone) closing a business day for payouts",
+           &Config::settlement_cutoff, false,
+           [](const std::string& v) {
+             bool ok = v.size() == 5 && v[2] == ':' && std::isdigit(static_cast<unsigned char>(v[0])) &&
+                       std::isdigit(static_cast<unsigned char>(v[1])) && std::isdigit(static_cast<unsigned char>(v[3])) &&
+                       std::isdigit(static_cast<unsigned char>(v[4])) && std::stoi(v.substr(0, 2)) < 24 &&
+                       std::stoi(v.substr(3)) < 60;
+             if (!ok) throw std::invalid_argument("expected a time HH:MM such as 18:00");
+           }),
+      integer("refunds.at_risk_hours", "a refund still open this long before its deadline opens a support case",
+              &Config::refunds_at_risk_hours, 1, 24 * 7),
       text("log.level", "trace, debug, info, warn, error or off", &Config::log_level, false,
            [](const std::string& v) { log::parse_level(v); }),
       text("log.format", "text or json", &Config::log_format, false, [](const std::string& v) { log::parse_format(v); }),

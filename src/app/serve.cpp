@@ -14,6 +14,8 @@
 #include "skybill/db/pool.hpp"
 #include "skybill/delivery/delivery.hpp"
 #include "skybill/payments/payments.hpp"
+#include "skybill/settlement/rules.hpp"
+#include "skybill/settlement/settlement.hpp"
 #include "skybill/webhooks/routes.hpp"
 #include "skybill/http/metrics.hpp"
 #include "skybill/http/server.hpp"
@@ -46,6 +48,16 @@ delivery::Settings delivery_settings(const Config& c) {
 }
 }
 
+nlohmann::json gateway_requisites(const Config& config) {
+  return {{"name", config.gateway_name},
+          {"inn", config.gateway_inn},
+          {"kpp", config.gateway_kpp},
+          {"bank", config.gateway_bank},
+          {"bic", config.gateway_bic},
+          {"correspondent_account", config.gateway_correspondent_account},
+          {"account", config.gateway_account}};
+}
+
 int serve(const Config& config) {
   auto migrations = db::load_migrations(config.paths_migrations);
   // Fails loudly now rather than on the first payout of a year with a broken calendar.
@@ -62,13 +74,7 @@ int serve(const Config& config) {
   core::OffsetClock clock(std::chrono::seconds(config.clock_offset_seconds));
   booking::RouteContext bookings{pool, clock, config.http_public_url, invoicing::enricher()};
 
-  invoicing::configure_payee({{"name", config.gateway_name},
-                              {"inn", config.gateway_inn},
-                              {"kpp", config.gateway_kpp},
-                              {"bank", config.gateway_bank},
-                              {"bic", config.gateway_bic},
-                              {"correspondent_account", config.gateway_correspondent_account},
-                              {"account", config.gateway_account}});
+  invoicing::configure_payee(gateway_requisites(config));
   http::Router router;
   add_system_routes(router, pool, metrics, migrations);
   identity::add_routes(router, pool);
@@ -86,6 +92,16 @@ int serve(const Config& config) {
       router, pool, clock, {.public_url = config.http_public_url, .callback_secret = config.acquirer_callback_secret},
       card_sink);
   payments::add_routes(router, pool, clock, {.own_accounts = {config.gateway_account}});
+  settlement::Context settling{.pool = pool,
+                               .clock = clock,
+                               .calendar = calendar,
+                               .default_cutoff = settlement::parse_cutoff(config.settlement_cutoff),
+                               .gateway = gateway_requisites(config),
+                               .refund_at_risk = std::chrono::hours(config.refunds_at_risk_hours),
+                               .card_refund = [cards](std::string ref, std::int64_t amount, std::string reference) {
+                                 return cards->refund(std::move(ref), amount, std::move(reference));
+                               }};
+  settlement::add_routes(router, settling);
   audit::add_routes(router, pool);
 
   http::ServerOptions options{
@@ -117,6 +133,15 @@ int serve(const Config& config) {
                    log::event(log::Level::info, "invoices overdue", {{"count", n}});
                });
   server.every(std::chrono::milliseconds(config.jobs_interval_ms), "card-payments", [cards] { return cards->settle(); });
+  server.every(std::chrono::milliseconds(config.jobs_interval_ms), "settlement-and-refunds",
+               [&settling]() -> boost::asio::awaitable<void> {
+                 if (int n = co_await settlement::settle_closed_days(settling))
+                   log::event(log::Level::info, "payouts created", {{"count", n}});
+                 if (int n = co_await settlement::send_card_refunds(settling))
+                   log::event(log::Level::info, "card refunds finished", {{"count", n}});
+                 if (int n = co_await settlement::flag_refunds_at_risk(settling))
+                   log::event(log::Level::warn, "refunds at risk of missing their deadline", {{"count", n}});
+               });
   delivery::Workers senders(pool, clock, delivery_settings(config));
   senders.start();
   log::event(log::Level::info, "listening",

@@ -154,6 +154,14 @@ Date BusinessCalendar::next_business_day(Date d, int n) const {
   return Date{day};
 }
 
+Date BusinessCalendar::previous_business_day(Date d) const {
+  if (!d.ok()) throw CalendarError("invalid date " + to_iso_string(d));
+  sys_days day{d};
+  do day -= std::chrono::days{1};
+  while (!is_business_day(Date{day}));
+  return Date{day};
+}
+
 Date parse_iso_date(const std::string& text) {
   bool shape = text.size() == 10;
   for (std::size_t i = 0; shape && i < text.size(); ++i)

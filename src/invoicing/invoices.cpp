@@ -18,7 +18,7 @@ nlohmann::json& payee() {
 
 const std::string kColumns =
     "i.id, i.number, i.booking_id, i.client_id, i.method, i.currency, i.status, i.price_version, i.amount_minor, "
-    "i.vat_minor, i.paid_minor, " +
+    "i.vat_minor, i.paid_minor, i.credited_minor, i.refunded_minor, " +
     db::epoch_us("i.issued_at") + " AS issued_us, " + db::epoch_us("i.due_at") + " AS due_us, " +
     db::epoch_us("i.voided_at") + " AS voided_us";
 
@@ -35,6 +35,8 @@ Invoice from_row(const pqxx::row& r) {
   i.amount_minor = r["amount_minor"].as<long long>();
   i.vat_minor = r["vat_minor"].as<long long>();
   i.paid_minor = r["paid_minor"].as<long long>();
+  i.credited_minor = r["credited_minor"].as<long long>();
+  i.refunded_minor = r["refunded_minor"].as<long long>();
   i.issued_at = db::as_time(r["issued_us"]);
   i.due_at = db::as_time(r["due_us"]);
   if (!r["voided_us"].is_null()) i.voided_at = db::as_time(r["voided_us"]);
@@ -142,7 +144,10 @@ nlohmann::json invoice_json(db::Tx& tx, const Invoice& inv) {
           {"due_at", core::to_rfc3339(inv.due_at)},
           {"payee", payee()},
           {"paid", money(inv.paid_minor)},
-          {"outstanding", money(inv.status == "void" ? 0 : std::max<std::int64_t>(inv.amount_minor - inv.paid_minor, 0))},
+          {"outstanding",
+           money(inv.status == "void" ? 0
+                                      : std::max<std::int64_t>(inv.amount_minor - inv.credited_minor - inv.paid_minor, 0))},
+          {"refunded", money(inv.refunded_minor)},
           {"voided_at", inv.voided_at ? nlohmann::json(core::to_rfc3339(*inv.voided_at)) : nlohmann::json(nullptr)}};
 }
 

@@ -13,7 +13,9 @@ struct Invoice {
   std::string id, number, booking_id, client_id, method, currency, status;
   int price_version;
   std::int64_t amount_minor, vat_minor;
-  std::int64_t paid_minor = 0;  // received so far
+  std::int64_t paid_minor = 0;      // received so far
+  std::int64_t credited_minor = 0;  // refunded before it was paid: no longer owed
+  std::int64_t refunded_minor = 0;  // every refund of it
   core::TimePoint issued_at, due_at;
   std::optional<core::TimePoint> voided_at;
 };

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "invoices.hpp"
+#include "guarantee.hpp"
 #include "lifecycle.hpp"
 #include "skybill/core/identifiers.hpp"
 #include "skybill/api/idempotency.hpp"
@@ -94,15 +95,7 @@ void release_guarantee(db::Tx& tx, const booking::Booking& b, core::TimePoint no
   auto inv = current_invoice(tx, b.id);
   if (!inv) return;
   const auto& merchant = b.merchant_id;
-  if (inv->method == "credit_line" || inv->method == "deposit") {
-    auto from = inv->method == "credit_line" ? ledger::Kind::credit_receivable : ledger::Kind::deposit;
-    ledger::post(tx, {"booking." + inv->method + ".released",
-                      inv->id,
-                      "ticketing failed for booking " + b.reference + ": guarantee of invoice " + inv->number +
-                          " released",
-                      {{{ledger::Owner::merchant, merchant, ledger::Kind::payable, b.currency}, inv->amount_minor},
-                       {{ledger::Owner::client, b.client_id, from, b.currency}, -inv->amount_minor}}});
-  }
+  release_guarantee_booking(tx, b, *inv, now);
   tx->exec_params("UPDATE invoices SET status = 'void', voided_at = $2::timestamptz WHERE id = $1::uuid", inv->id,
                   core::to_rfc3339(now));
   auto voided = *load_invoice(tx, merchant, inv->id);
@@ -250,6 +243,7 @@ void add_staff_routes(http::Router& router, const booking::RouteContext& ctx) {
                    throw core::Problem(409, "booking-expired", "Booking expired",
                                        "the ticketing time limit passed before the letter was approved");
                  booking::set_status(tx, b->id, "ticketing_authorized", std::nullopt, now);
+                 if (auto inv = current_invoice(tx, b->id)) book_guarantee(tx, *b, *inv, now);
                  // A letter has no id of its own: the row's subject is its booking.
                  db::audit(tx, audit::entry(req, b->merchant_id, "guarantee_letter.approved", b->id), nullptr,
                            db::Changes().set("status", b->status, "ticketing_authorized"));

@@ -16,6 +16,7 @@
 #include "skybill/invoicing/invoicing.hpp"
 #include "skybill/ledger/ledger.hpp"
 #include "skybill/support/cases.hpp"
+#include "guarantee.hpp"
 #include "lifecycle.hpp"
 
 namespace skybill::invoicing {
@@ -47,20 +48,6 @@ nlohmann::json options_json(const std::vector<options::Option>& opts) {
                    {"due_at", o.due_at ? nlohmann::json(core::to_rfc3339(*o.due_at)) : nlohmann::json(nullptr)},
                    {"ticket_at_once", o.ticket_at_once}});
   return out;
-}
-
-// The ledger entry a guarantee makes now: the gateway owes the airline at once, and the client
-// owes the gateway (credit line) or has paid from its deposit.
-std::optional<ledger::Entry> guarantee_entry(options::Method m, const booking::Booking& b, const Invoice& inv) {
-  ledger::Kind from;
-  if (m == options::Method::credit_line) from = ledger::Kind::credit_receivable;
-  else if (m == options::Method::deposit) from = ledger::Kind::deposit;
-  else return std::nullopt;
-  return ledger::Entry{"booking." + std::string(options::to_string(m)),
-                       inv.id,
-                       "invoice " + inv.number + " for booking " + b.reference,
-                       {{{ledger::Owner::client, b.client_id, from, b.currency}, inv.amount_minor},
-                        {{ledger::Owner::merchant, b.merchant_id, ledger::Kind::payable, b.currency}, -inv.amount_minor}}};
 }
 
 options::Method parse_choice(const nlohmann::json& body) {
@@ -161,10 +148,14 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
                  bool paid_now = method == options::Method::deposit;
                  auto inv = issue_invoice(tx, b, method_name, paid_now ? "paid" : "open", option.due_at.value_or(now),
                                           now, prefix_of(merchant_settings));
-                 nlohmann::json entry_id = nullptr;
-                 if (auto entry = guarantee_entry(method, b, inv)) entry_id = ledger::post(tx, *entry);
                  auto status = option.ticket_at_once && options::is_guarantee(method) ? "ticketing_authorized"
                                                                                       : "awaiting_payment";
+                 // A credit line or deposit is drawn on at once; a card hold or letter guarantees
+                 // the invoice when it authorises ticketing (a letter: once staff approve it).
+                 nlohmann::json entry_id = nullptr;
+                 if (method == options::Method::credit_line || method == options::Method::deposit ||
+                     std::string(status) == "ticketing_authorized")
+                   entry_id = book_guarantee(tx, b, inv, now);
                  booking::set_status(tx, b.id, status, method_name, now);
 
                  auto inv_json = invoice_json(tx, inv);

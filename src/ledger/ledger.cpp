@@ -33,7 +33,7 @@ bool owner_has(Owner owner, Kind kind) {
     case Owner::merchant:
       return kind == Kind::payable;
     case Owner::gateway:
-      return kind == Kind::bank || kind == Kind::unallocated;
+      return kind == Kind::bank || kind == Kind::unallocated || kind == Kind::fees || kind == Kind::outgoing;
   }
   return false;
 }
@@ -46,12 +46,14 @@ std::string name(const AccountRef& a) {
 
 constexpr std::array<std::pair<Owner, const char*>, 3> kOwners{
     {{Owner::client, "client"}, {Owner::merchant, "merchant"}, {Owner::gateway, "gateway"}}};
-constexpr std::array<std::pair<Kind, const char*>, 6> kKinds{{{Kind::receivable, "receivable"},
+constexpr std::array<std::pair<Kind, const char*>, 8> kKinds{{{Kind::receivable, "receivable"},
                                                               {Kind::credit_receivable, "credit_receivable"},
                                                               {Kind::deposit, "deposit"},
                                                               {Kind::payable, "payable"},
                                                               {Kind::bank, "bank"},
-                                                              {Kind::unallocated, "unallocated"}}};
+                                                              {Kind::unallocated, "unallocated"},
+                                                              {Kind::fees, "fees"},
+                                                              {Kind::outgoing, "outgoing"}}};
 
 }  // namespace
 

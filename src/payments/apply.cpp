@@ -6,6 +6,7 @@
 #include "skybill/invoicing/invoicing.hpp"
 #include "skybill/ledger/ledger.hpp"
 #include "skybill/payments/payments.hpp"
+#include "skybill/settlement/settlement.hpp"
 #include "skybill/support/cases.hpp"
 
 namespace skybill::payments {
@@ -17,7 +18,8 @@ using ledger::Owner;
 struct Target {
   std::string invoice_id, number, method, currency, invoice_status;
   std::string booking_id, booking_status, booking_reference, merchant_id, client_id;
-  std::int64_t amount_minor = 0, paid_minor = 0;
+  std::int64_t amount_minor = 0, paid_minor = 0, credited_minor = 0;
+  bool guaranteed = false;  // the airline was owed the invoice when it was guaranteed
 };
 
 // The booking first, then its invoice: the order every use case locks them in.
@@ -27,7 +29,8 @@ Target lock_target(db::Tx& tx, const std::string& invoice_id) {
                                  invoice_id);
   if (booking.empty()) throw core::not_found("invoice " + invoice_id);
   auto inv = tx->exec_params1(
-      "SELECT number, method, currency, status, merchant_id, client_id, amount_minor, paid_minor FROM invoices "
+      "SELECT number, method, currency, status, merchant_id, client_id, amount_minor, paid_minor, credited_minor, "
+      "guaranteed FROM invoices "
       "WHERE id = $1::uuid FOR UPDATE",
       invoice_id);
   Target t;
@@ -40,6 +43,8 @@ Target lock_target(db::Tx& tx, const std::string& invoice_id) {
   t.client_id = inv["client_id"].as<std::string>();
   t.amount_minor = inv["amount_minor"].as<long long>();
   t.paid_minor = inv["paid_minor"].as<long long>();
+  t.credited_minor = inv["credited_minor"].as<long long>();
+  t.guaranteed = inv["guaranteed"].as<bool>();
   t.booking_id = booking[0]["id"].as<std::string>();
   t.booking_status = booking[0]["status"].as<std::string>();
   t.booking_reference = booking[0]["reference"].as<std::string>();
@@ -66,7 +71,9 @@ Applied apply_to_invoice(db::Tx& tx, const Source& source, const std::string& in
   Applied out;
 
   out.closed = t.invoice_status == "void" || t.booking_status == "expired" || t.booking_status == "cancelled";
-  std::int64_t due = out.closed ? 0 : std::max<std::int64_t>(t.amount_minor - t.paid_minor, 0);
+  // A refund before payment (credited) took part of a guaranteed invoice off what is owed.
+  const std::int64_t owed = t.amount_minor - t.credited_minor;
+  std::int64_t due = out.closed ? 0 : std::max<std::int64_t>(owed - t.paid_minor, 0);
   out.applied_minor = std::min(amount_minor, due);
   out.surplus_minor = out.closed ? 0 : amount_minor - out.applied_minor;
   out.outstanding_minor = due - out.applied_minor;
@@ -82,25 +89,45 @@ Applied apply_to_invoice(db::Tx& tx, const Source& source, const std::string& in
           .as<std::string>();
 
   // One entry: the money leaves the gateway's bank (or unallocated) account; what pays the
-  // invoice is credited to the client's receivable, which a full payment then settles (Dr the
-  // invoice's total) to the airline's payable, or to the credit line a guarantee drew on; a
-  // surplus goes to the deposit. The receivable's postings are netted into one.
+  // invoice is credited to the client's receivable, which a full payment then settles (Dr what
+  // was owed) to the airline's payable, or, for a guaranteed invoice (the airline was owed it
+  // already), to the account the guarantee drew on; a surplus goes to the deposit. Postings to
+  // one account are netted into one.
   bool full = !out.closed && out.outstanding_minor == 0 && out.applied_minor > 0;
   std::vector<ledger::Posting> postings = {
       {{Owner::gateway, {}, source.from_bank ? Kind::bank : Kind::unallocated, t.currency}, amount_minor}};
-  std::int64_t receivable = out.closed ? -amount_minor : -out.applied_minor;
-  if (full) receivable += t.amount_minor;
-  if (receivable != 0) postings.push_back({client_account(t, Kind::receivable), receivable});
-  if (out.surplus_minor > 0) postings.push_back({client_account(t, Kind::deposit), -out.surplus_minor});
-  if (full)
-    postings.push_back({t.method == "credit_line"
-                            ? client_account(t, Kind::credit_receivable)
-                            : ledger::AccountRef{Owner::merchant, t.merchant_id, Kind::payable, t.currency},
-                        -t.amount_minor});
-  ledger::post(tx, {source.method == "card" ? "card.captured" : "transfer.applied", invoice_id,
-                    source.method + " " + money(amount_minor, t.currency) + " for invoice " + t.number +
-                        (full ? ", paid" : out.closed ? ", booking closed" : ", part"),
-                    std::move(postings)});
+  auto add = [&postings](const ledger::AccountRef& a, std::int64_t amount) {
+    for (auto& p : postings)
+      if (p.account.owner == a.owner && p.account.kind == a.kind && p.account.owner_id == a.owner_id) {
+        p.amount_minor += amount;
+        return;
+      }
+    postings.push_back({a, amount});
+  };
+  add(client_account(t, Kind::receivable), out.closed ? -amount_minor : -out.applied_minor);
+  if (out.surplus_minor > 0) add(client_account(t, Kind::deposit), -out.surplus_minor);
+  const bool to_airline = full && !t.guaranteed;
+  if (full) {
+    add(client_account(t, Kind::receivable), owed);
+    add(!t.guaranteed ? ledger::AccountRef{Owner::merchant, t.merchant_id, Kind::payable, t.currency}
+        : t.method == "credit_line" ? client_account(t, Kind::credit_receivable)
+                                    : client_account(t, Kind::receivable),
+        -owed);
+  }
+  std::erase_if(postings, [](const ledger::Posting& p) { return p.amount_minor == 0; });
+  auto entry_id = ledger::post(tx, {source.method == "card" ? "card.captured" : "transfer.applied", invoice_id,
+                                    source.method + " " + money(amount_minor, t.currency) + " for invoice " + t.number +
+                                        (full ? ", paid" : out.closed ? ", booking closed" : out.applied_minor > 0 ? ", part" : ", surplus"),
+                                    std::move(postings)});
+  if (to_airline)
+    settlement::record_item(tx, {.merchant_id = t.merchant_id,
+                                 .currency = t.currency,
+                                 .kind = "payment",
+                                 .amount_minor = owed,
+                                 .booking_id = t.booking_id,
+                                 .invoice_id = invoice_id,
+                                 .ledger_entry_id = entry_id,
+                                 .occurred_at = now});
 
   auto ts = core::to_rfc3339(now);
   if (out.closed) {

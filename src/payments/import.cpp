@@ -1,4 +1,5 @@
 #include "import.hpp"
+#include "skybill/settlement/settlement.hpp"
 
 #include "skybill/core/money.hpp"
 #include "skybill/core/time.hpp"
@@ -110,7 +111,7 @@ nlohmann::json import_statement(db::Tx& tx, const statements::Statement& st, con
                        format_name(st.format), file_sha256, st.account, st.encoding, st.period_from, st.period_to,
                        actor, ts)[0]
           .as<std::string>();
-  int incoming = 0, outgoing = 0, already = 0, matched = 0, deposits = 0, queued = 0;
+  int incoming = 0, outgoing = 0, confirmed = 0, already = 0, matched = 0, deposits = 0, queued = 0;
   for (const auto& d : st.documents) {
     bool in = d.direction == statements::Direction::incoming;
     auto rows = tx->exec_params(
@@ -127,6 +128,15 @@ nlohmann::json import_statement(db::Tx& tx, const statements::Statement& st, con
     }
     if (!in) {
       ++outgoing;
+      // The gateway's own payment order (a payout or a refund by transfer) has left the bank.
+      if (settlement::confirm_outgoing(tx, {rows[0][0].as<std::string>(), d.number, d.payee.account, d.currency,
+                                            d.amount_minor},
+                                       now, actor)) {
+        ++confirmed;
+        tx->exec_params("UPDATE bank_documents SET match_note = 'the gateway''s payment order, confirmed' "
+                        "WHERE id = $1::uuid",
+                        rows[0][0].as<std::string>());
+      }
       continue;
     }
     ++incoming;
@@ -177,6 +187,7 @@ nlohmann::json import_statement(db::Tx& tx, const statements::Statement& st, con
                             {"documents", st.documents.size()},
                             {"incoming", incoming},
                             {"outgoing", outgoing},
+                            {"outgoing_confirmed", confirmed},
                             {"already_imported", already},
                             {"matched", matched},
                             {"deposits", deposits},

@@ -26,6 +26,8 @@ const std::vector<std::string>& event_types() {
       "booking.ticketing_failed", "booking.cancelled",     "booking.expiring",             "booking.expired",
       "booking.paid",             "invoice.issued",        "invoice.voided",               "invoice.overdue",
       "invoice.paid",             "invoice.partially_paid",       "invoice.payment_reminder", "client.linked",         "support_case.opened",          "webhook_endpoint.disabled",
+      "refund.created",           "refund.succeeded",      "refund.failed",                "payout.created",
+      "payout.sent",              "payout.confirmed",      "payout.failed",
   };
   return all;
 }

@@ -16,6 +16,7 @@
 
 #include "fixtures.hpp"
 #include "harness.hpp"
+#include "pages.hpp"
 #include "skybill/webhooks/signature.hpp"
 
 using namespace skybill::test;
@@ -29,18 +30,6 @@ const std::string kApproved = "4242 4242 4242 4242";
 const std::string kChallenge = "4000000000003220";
 const std::string kDeclined = "4000000000000002";
 
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // A serving instance whose public URL is its own loopback address, so that the sandbox's
 // callbacks and the settle job's calls to the sandbox reach it.
 Env instance_env(const Env& base, int port) {
@@ -51,43 +40,6 @@ Env instance_env(const Env& base, int port) {
   env["SKYBILL_ACQUIRER_CALLBACK_SECRET"] = kSecret;
   return env;
 }
-
-// "http://127.0.0.1:1234/pay/x?y" -> "/pay/x?y"
-std::string path_of(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  auto slash = url.find('/', scheme + 3);
-  return slash == std::string::npos ? "/" : url.substr(slash);
-}
-
-std::string form_encode(const std::map<std::string, std::string>& fields) {
-  std::string out;
-  for (const auto& [k, v] : fields) {
-    if (!out.empty()) out += '&';
-    out += k + '=';
-    for (unsigned char c : v) {
-      if (std::isalnum(c)) out += static_cast<char>(c);
-      else if (c == ' ') out += '+';
-      else {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%%%02X", c);
-        out += buf;
-      }
-    }
-  }
-  return out;
-}
-
-bool wait_for(const std::function<bool()>& done, milliseconds within = seconds(20)) {
-  auto deadline = steady_clock::now() + within;
-  while (steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return done();
-}
-
-std::int64_t unix_now() { return duration_cast<seconds>(system_clock::now().time_since_epoch()).count(); }
 
 class CardTest : public ::testing::Test {
  protected:

@@ -51,6 +51,10 @@ class CardPayments {
   // voided are released, payments that arrived for an invoice that could no longer take them
   // are refunded; the sandbox's undelivered callbacks are sent again.
   virtual boost::asio::awaitable<void> settle() = 0;
+  // Refunds `amount_minor` of a capture at the acquirer, off the I/O threads; `reference`
+  // makes a repeat harmless. Throws AcquirerError.
+  virtual boost::asio::awaitable<void> refund(std::string acquirer_ref, std::int64_t amount_minor,
+                                              std::string reference) = 0;
 };
 
 // GET /pay/{token}, POST /pay/{token}/card, GET /pay/{token}/return, POST /v1/acquirer/callback,

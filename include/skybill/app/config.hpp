@@ -47,6 +47,10 @@ struct Config {
   std::string gateway_account = "40702810900000000001";
   // Signs and verifies the card acquirer's callbacks; the default is a fixed development value.
   std::string acquirer_callback_secret = "acq_dev_secret_change_me";
+  // Settlement: the local time that closes a merchant's business day (unless the merchant's own
+  // settings say otherwise), and how long before its deadline a refund still open is flagged.
+  std::string settlement_cutoff = "18:00";
+  int refunds_at_risk_hours = 24;
   std::string log_level = "info";
   std::string log_format = "text";
   std::string paths_migrations = "migrations";

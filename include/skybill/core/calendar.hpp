@@ -31,6 +31,8 @@ class BusinessCalendar {
   // The n-th business day strictly after d (n >= 1). n = 0 returns d itself when it is a
   // business day, else the next one.
   Date next_business_day(Date d, int n = 1) const;
+  // The latest business day strictly before d.
+  Date previous_business_day(Date d) const;
   std::set<int> years() const;
 
   // For tests and the loader.

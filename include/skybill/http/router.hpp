@@ -10,7 +10,8 @@
 
 namespace skybill::http {
 
-enum class Access { anyone, merchant, staff };
+// key: any valid credential, merchant or staff (the handler scopes what each sees).
+enum class Access { anyone, merchant, staff, key };
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 

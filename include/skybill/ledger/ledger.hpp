@@ -17,8 +17,10 @@ enum class Owner { client, merchant, gateway };
 // client: receivable (invoices owed), credit_receivable (owed under the credit line: its
 // balance is the credit used), deposit (prepaid by the client: a liability, negative balance).
 // merchant: payable (owed to the airline). gateway: bank (money at the gateway's bank) and
-// unallocated (arrived, not yet matched to anybody: its balance is negative while it waits).
-enum class Kind { receivable, credit_receivable, deposit, payable, bank, unallocated };
+// unallocated (arrived, not yet matched to anybody: its balance is negative while it waits),
+// fees (the gateway's commission earned, negative) and outgoing (payment orders and card
+// refunds ordered but not yet seen leaving the bank, negative).
+enum class Kind { receivable, credit_receivable, deposit, payable, bank, unallocated, fees, outgoing };
 
 struct AccountRef {
   Owner owner;

@@ -275,5 +275,14 @@ TEST_F(CalendarFiles, EmptyOrMissingDirectoryThrows) {
   EXPECT_THROW(BusinessCalendar::load(dir_ / "absent"), CalendarError);
 }
 
+TEST(RussianCalendar, PreviousBusinessDaySkipsWeekendsAndTheNewYearHolidays) {
+  EXPECT_EQ(ru().previous_business_day(D("2026-11-23")), D("2026-11-20"));  // Monday -> Friday
+  EXPECT_EQ(ru().previous_business_day(D("2026-11-21")), D("2026-11-20"));  // Saturday
+  EXPECT_EQ(ru().previous_business_day(D("2026-11-20")), D("2026-11-19"));
+  EXPECT_EQ(ru().previous_business_day(D("2026-01-12")), D("2025-12-30"));  // over 31 Dec - 11 Jan
+  EXPECT_EQ(ru().previous_business_day(D("2026-11-05")), D("2026-11-03"));  // 4 November
+  EXPECT_THROW(ru().previous_business_day(D("2024-01-09")), CalendarError);  // no 2023/2024 file
+}
+
 }  // namespace
 }  // namespace skybill::core
