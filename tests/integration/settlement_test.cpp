@@ -234,6 +234,29 @@ TEST_F(SettlementTest, AFridayPaymentIsPaidOutOnMondayLessTheCommissionToTheKope
   EXPECT_EQ(balance("merchant", "payable"), "0") << "everything the airline was owed is in a payout";
   EXPECT_EQ(balance("gateway", "outgoing"), "-3406350") << "ordered out, not yet seen leaving the bank";
   EXPECT_EQ(events("payout.created"), "2");
+
+  // The settlement report of the period, as JSON and CSV, for the airline and for staff.
+  start_at(msk("2026-11-30", 19));
+  auto report = get("/v1/settlement-report?from=2026-11-27&to=2026-11-30");
+  ASSERT_EQ(report["totals"].size(), 1u) << report;
+  EXPECT_EQ(report["totals"][0]["payments"], "34498.50");
+  EXPECT_EQ(report["totals"][0]["fees"], "435.00");
+  EXPECT_EQ(report["totals"][0]["refunds"], "0.00");
+  EXPECT_EQ(report["totals"][0]["net"], "34063.50");
+  EXPECT_EQ(report["payouts"].size(), 2u);
+  EXPECT_EQ(report["payouts"][0]["lines"][0]["booking_reference"], "SET-FRI-1");
+  auto csv = http->get("/v1/settlement-report?from=2026-11-27&to=2026-11-30&format=csv", m.api_key);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_TRUE(csv.body.starts_with("business_day,due_on,payout_id,payout_status,kind,occurred_at,booking_reference,"))
+      << csv.body;
+  EXPECT_EQ(line_count(csv.body), 1 + 3 + 4) << csv.body;  // header, 3 payments, 4 totals
+  EXPECT_TRUE(contains(csv.body, "2026-11-27,2026-11-30,")) << csv.body;
+  EXPECT_TRUE(contains(csv.body, "total,,,,net,,,,RUB,34063.50,,\r\n")) << csv.body;
+  EXPECT_EQ(get("/v1/settlement-report?from=2026-11-27&to=2026-11-30", other.api_key)["payouts"].size(), 0u);
+  EXPECT_EQ(get("/v1/settlement-report?from=2026-11-27&to=2026-11-30&merchant_id=" + m.merchant_id, accountant)["totals"][0]["net"],
+            "34063.50");
+  EXPECT_EQ(http->get("/v1/settlement-report?from=2026-11-30&to=2026-11-27", m.api_key).status, 422);
+  EXPECT_EQ(http->get("/v1/settlement-report?from=2026-11-27", accountant).status, 422);
 }
 
 TEST_F(SettlementTest, PaymentsBeforeTheNewYearHolidaysArePaidAfterThem) {
@@ -431,6 +454,32 @@ TEST_F(SettlementTest, AGuaranteedBookingIsSettledAtOnceAndItsRefundReducesWhatT
   EXPECT_EQ(get("/v1/bookings/" + a)["invoice"]["status"], "paid");
   EXPECT_EQ(sql("SELECT count(*) FROM settlement_items WHERE kind = 'payment'"), "0")
       << "the payment repays the credit line; the airline was paid for the guarantee";
+}
+
+TEST_F(SettlementTest, AGuaranteeLetterIsSettledOnceStaffApproveIt) {
+  start_at(msk("2026-11-24", 10));
+  auto body = booking_body("SET-LETTER", seconds(now - unix_now()) + hours(12));
+  auto b = http->post_json("/v1/bookings", body, m.api_key);
+  ASSERT_EQ(b.status, 201) << b.body;
+  std::string id = b.json()["id"];
+  auto chosen = http->post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "guarantee_letter"}}, m.api_key);
+  ASSERT_EQ(chosen.status, 200) << chosen.body;
+  EXPECT_EQ(sql("SELECT count(*) FROM settlement_items"), "0") << "not guaranteed before staff approve the letter";
+  auto admin = staff_key("admin");
+  auto approved = http->post_json("/admin/api/bookings/" + id + "/approve-guarantee-letter", nlohmann::json::object(), admin);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(sql("SELECT kind || ' ' || amount_minor FROM settlement_items"), "guarantee 1149950");
+  EXPECT_EQ(balance("client", "receivable"), "1149950") << "the client owes the invoice";
+  http.reset();
+  servers.clear();
+  auto p = settle("2026-11-24", msk("2026-11-24", 18, 30))["payouts"][0];
+  EXPECT_EQ(p["net"], "11354.50") << "the airline is paid though the client has not paid yet";
+  // Ticketing fails later: the guarantee is released and the airline owes it back.
+  start_at(msk("2026-11-25", 10));
+  auto failed = http->post_json("/v1/bookings/" + id + "/ticketing-failed", {{"reason", "schedule change"}}, m.api_key);
+  ASSERT_EQ(failed.status, 200) << failed.body;
+  EXPECT_EQ(balance("client", "receivable"), "0");
+  EXPECT_EQ(sql("SELECT kind || ' ' || amount_minor FROM settlement_items WHERE payout_id IS NULL"), "release -1149950");
 }
 
 TEST_F(SettlementTest, ADepositPaymentIsRefundedToTheDepositAndStaffMayRefundAnyBooking) {
