@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "detail.hpp"
+#include "skybill/db/arrays.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/db/journal.hpp"
@@ -75,7 +76,7 @@ std::optional<nlohmann::json> settle_currency(db::Tx& tx, const Merchant& m, con
       "AND payout_id IS NULL AND occurred_at < $3::timestamptz ORDER BY id FOR UPDATE",
       m.id, currency, cutoff_at);
   Totals t;
-  std::vector<std::pair<long long, std::int64_t>> fees;  // item id, fee
+  std::vector<std::int64_t> fee_items, fee_amounts;
   for (const auto& r : items) {
     auto kind = r["kind"].as<std::string>();
     std::int64_t amount = r["amount_minor"].as<long long>();
@@ -84,7 +85,10 @@ std::optional<nlohmann::json> settle_currency(db::Tx& tx, const Merchant& m, con
     if (kind == "payment" || kind == "guarantee") {
       auto f = fee(m.settings.commission, amount, currency);
       t.fees += f;
-      if (f > 0) fees.emplace_back(r["id"].as<long long>(), f);
+      if (f > 0) {
+        fee_items.push_back(r["id"].as<long long>());
+        fee_amounts.push_back(f);
+      }
     }
     ++t.items;
   }
@@ -114,8 +118,10 @@ std::optional<nlohmann::json> settle_currency(db::Tx& tx, const Merchant& m, con
       "UPDATE settlement_items SET payout_id = $1::uuid WHERE merchant_id = $2::uuid AND currency = $3 "
       "AND payout_id IS NULL AND occurred_at < $4::timestamptz",
       id, m.id, currency, cutoff_at);
-  for (const auto& [item, f] : fees)
-    tx->exec_params("UPDATE settlement_items SET fee_minor = $2 WHERE id = $1", item, f);
+  if (!fee_items.empty())
+    tx->exec_params("UPDATE settlement_items s SET fee_minor = f.fee FROM unnest($1::bigint[], $2::bigint[]) AS f(id, fee) "
+                    "WHERE s.id = f.id",
+                    db::bigint_array(fee_items), db::bigint_array(fee_amounts));
   auto payout = payout_json(tx->exec_params1("SELECT " + kPayoutColumns + " FROM payouts WHERE id = $1::uuid", id));
   db::audit(tx, {actor, m.id, "payout.created", id, ""},
             {{"business_day", day_text}, {"net", payout["net"]}, {"fees", payout["fees"]}, {"ledger_entry_id", entry_id}},
