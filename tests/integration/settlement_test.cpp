@@ -570,3 +570,59 @@ TEST_F(SettlementTest, ARefundStillOpenCloseToItsDeadlineOpensACase) {
   ASSERT_TRUE(wait_for([&] { return sql("SELECT count(*) FROM support_cases WHERE type = 'refund_at_risk'") == "1"; }));
   EXPECT_NE(get("/v1/refunds/" + r.json()["id"].get<std::string>())["at_risk_at"], nullptr);
 }
+
+TEST_F(SettlementTest, ACardRefundTheAcquirerRefusesFailsAndTheMoneyWaitsForStaff) {
+  auto port = free_port();
+  auto card_env = env;
+  card_env["SKYBILL_HTTP_PORT"] = std::to_string(port);
+  card_env["SKYBILL_HTTP_PUBLIC_URL"] = "http://127.0.0.1:" + std::to_string(port);
+  card_env["SKYBILL_JOBS_INTERVAL_MS"] = "100";
+  start_at(msk("2026-11-28", 12), card_env);
+  auto created = http->post_json("/v1/bookings", booking_body("SET-CARD-NO", seconds(now - unix_now()) + hours(72)),
+                                 m.api_key);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.json()["id"];
+  auto url = http->post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "card"}}, m.api_key)
+                 .json()["payment_url"]
+                 .get<std::string>();
+  auto start = http->request("POST", "/pay/" + url.substr(url.rfind('/') + 1) + "/card", "",
+                             {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(start.status, 303) << start.body;
+  auto paid = http->request("POST", path_of(start.header("location")),
+                            form_encode({{"number", "4242424242424242"}, {"expiry", "12/34"}, {"cvc", "123"},
+                                         {"holder", "IVAN PETROV"}}),
+                            {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(paid.status, 303) << paid.body;
+  ASSERT_TRUE(wait_for([&] { return get("/v1/bookings/" + id)["status"] == "paid"; }));
+  // The money was already returned on the acquirer's side (say, by a chargeback): it refuses.
+  db->exec("UPDATE sandbox_acquirer_sessions SET refunded_minor = captured_minor, status = 'refunded'");
+
+  auto r = refund(id, {{"reason", "cancelled"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string refund_id = r.json()["id"];
+  ASSERT_TRUE(wait_for([&] { return get("/v1/refunds/" + refund_id)["status"] == "failed"; }))
+      << get("/v1/refunds/" + refund_id);
+  auto failed = get("/v1/refunds/" + refund_id);
+  EXPECT_TRUE(contains(failed["legs"][0]["failure_reason"].get<std::string>(), "the acquirer refused")) << failed;
+  EXPECT_EQ(events("refund.failed"), "1");
+  EXPECT_EQ(events("refund.succeeded"), "0");
+  EXPECT_EQ(sql("SELECT count(*) FROM support_cases WHERE type = 'refund_failed'"), "1");
+  EXPECT_EQ(balance("gateway", "unallocated"), "-1149950") << "the client's money waits for staff";
+  EXPECT_EQ(balance("gateway", "outgoing"), "0");
+}
+
+TEST_F(SettlementTest, MerchantSettlementSettingsAreValidatedAndAudited) {
+  auto bad = run_cli({"merchant", "settlement", "--merchant", m.merchant_id, "--commission-percent", "150",
+                      "--commission-fixed", "XYZ:1.00", "--payee-account", "123"},
+                     env);
+  EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  for (const char* field : {"commission_percent", "commission_fixed.XYZ", "payee.account"})
+    EXPECT_TRUE(contains(bad.err, field)) << field << ": " << bad.err;
+  auto cleared = run_cli({"merchant", "settlement", "--merchant", m.merchant_id, "--commission-fixed", "none"}, env);
+  ASSERT_EQ(cleared.exit_code, 0) << cleared.err;
+  auto settings = nlohmann::json::parse(cleared.out)["settlement"];
+  EXPECT_FALSE(settings.contains("commission_fixed")) << settings;
+  EXPECT_EQ(settings["commission_percent"], "1");
+  EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'merchant.settlement_changed'"), "2");
+  EXPECT_EQ(run_cli({"merchant", "settlement", "--merchant", m.merchant_id}, env).exit_code, 2) << "nothing to change";
+}
