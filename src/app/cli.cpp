@@ -296,8 +296,12 @@ int cmd_settlement(const std::vector<std::string>& args) {
                           .calendar = calendar,
                           .default_cutoff = settlement::parse_cutoff(config.settlement_cutoff),
                           .gateway = gateway_requisites(config)};
-  print(settlement::run_day(ctx, day, "cli"));
-  return 0;
+  auto result = settlement::run_day(ctx, day, "cli");
+  print(result);
+  if (result["errors"].empty()) return 0;
+  std::cerr << "skybill: " << result["errors"].size() << " airline(s) could not be settled; the first: "
+            << result["errors"][0]["error"].get<std::string>() << "\n";
+  return 1;
 }
 
 int cmd_config() {

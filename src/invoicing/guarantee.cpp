@@ -36,7 +36,8 @@ std::string book_guarantee(db::Tx& tx, const booking::Booking& b, const Invoice&
 
 std::optional<std::string> release_guarantee_booking(db::Tx& tx, const booking::Booking& b, const Invoice& inv,
                                                      core::TimePoint now) {
-  auto r = tx->exec_params1("SELECT guaranteed, amount_minor - credited_minor FROM invoices WHERE id = $1::uuid", inv.id);
+  // What was refunded already went back to the client (whatever its route): not released twice.
+  auto r = tx->exec_params1("SELECT guaranteed, amount_minor - refunded_minor FROM invoices WHERE id = $1::uuid", inv.id);
   std::int64_t amount = r[1].as<long long>();
   if (!r[0].as<bool>() || amount <= 0) return std::nullopt;
   auto entry_id = ledger::post(

@@ -151,6 +151,17 @@ nlohmann::json settle_merchant(db::Tx& tx, const Context& ctx, const std::string
 
 }  // namespace
 
+namespace {
+
+std::vector<std::string> merchants_owed(db::Tx& tx) {
+  std::vector<std::string> out;
+  for (const auto& r : tx->exec("SELECT DISTINCT merchant_id FROM settlement_items WHERE payout_id IS NULL"))
+    out.push_back(r[0].as<std::string>());
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json run_day(const Context& ctx, core::Date day, const std::string& actor) {
   if (!ctx.calendar.is_business_day(day))
     throw core::Problem(422, "not-a-business-day", "Not a business day",
@@ -158,50 +169,52 @@ nlohmann::json run_day(const Context& ctx, core::Date day, const std::string& ac
                                                    "next business day");
   auto now = ctx.clock.now();
   std::vector<std::string> merchants;
-  ctx.pool.transact_sync([&](db::Tx& tx) {
-    for (const auto& r : tx->exec("SELECT DISTINCT merchant_id FROM settlement_items WHERE payout_id IS NULL"))
-      merchants.push_back(r[0].as<std::string>());
-  });
-  nlohmann::json payouts = nlohmann::json::array();
+  ctx.pool.transact_sync([&](db::Tx& tx) { merchants = merchants_owed(tx); });
+  nlohmann::json payouts = nlohmann::json::array(), not_closed = nlohmann::json::array(),
+                 errors = nlohmann::json::array();
   for (const auto& id : merchants) {
-    ctx.pool.transact_sync(
-        [&](db::Tx& tx) {
-          auto m = load_merchant(tx, id, ctx.default_cutoff);
-          auto local = local_time(tx, now, m.timezone);
-          if (last_closed_day(ctx.calendar, local.day, local.time, m.settings.cutoff) < day)
-            throw core::Problem(422, "day-not-closed", "Day not closed",
-                                core::to_iso_string(day) + " has not reached its cut-off (" +
-                                    cutoff_text(m.settings.cutoff) + " " + m.timezone + ") for merchant " + id);
-          for (auto& p : settle_merchant(tx, ctx, id, day, now, actor)) payouts.push_back(std::move(p));
-        },
-        db::Retry::on_conflict);
+    try {
+      ctx.pool.transact_sync(
+          [&](db::Tx& tx) {
+            auto m = load_merchant(tx, id, ctx.default_cutoff);
+            auto local = local_time(tx, now, m.timezone);
+            if (last_closed_day(ctx.calendar, local.day, local.time, m.settings.cutoff) < day) {
+              not_closed.push_back({{"merchant_id", id}, {"cutoff", cutoff_text(m.settings.cutoff)}, {"timezone", m.timezone}});
+              return;
+            }
+            for (auto& p : settle_merchant(tx, ctx, id, day, now, actor)) payouts.push_back(std::move(p));
+          },
+          db::Retry::on_conflict);
+    } catch (const std::exception& e) {  // one airline's bad data must not stop the others
+      errors.push_back({{"merchant_id", id}, {"error", e.what()}});
+    }
   }
-  return {{"day", core::to_iso_string(day)}, {"payouts", payouts}};
+  // Nothing could be settled because the day is still open: say so rather than print nothing.
+  if (payouts.empty() && errors.empty() && !not_closed.empty() && not_closed.size() == merchants.size())
+    throw core::Problem(422, "day-not-closed", "Day not closed",
+                        core::to_iso_string(day) + " has not reached its cut-off (" +
+                            not_closed[0]["cutoff"].get<std::string>() + " " + not_closed[0]["timezone"].get<std::string>() +
+                            ") for any airline owed money");
+  return {{"day", core::to_iso_string(day)}, {"payouts", payouts}, {"not_closed", not_closed}, {"errors", errors}};
 }
 
 boost::asio::awaitable<int> settle_closed_days(const Context& ctx) {
-  struct Due {
-    std::string merchant_id;
-    core::Date day;
-  };
-  std::vector<Due> due;
   auto now = ctx.clock.now();
-  co_await ctx.pool.transact([&](db::Tx& tx) {
-    for (const auto& r : tx->exec("SELECT DISTINCT merchant_id FROM settlement_items WHERE payout_id IS NULL")) {
-      auto m = load_merchant(tx, r[0].as<std::string>(), ctx.default_cutoff);
-      auto local = local_time(tx, now, m.timezone);
-      due.push_back({m.id, last_closed_day(ctx.calendar, local.day, local.time, m.settings.cutoff)});
-    }
-  });
+  std::vector<std::string> merchants;
+  co_await ctx.pool.transact([&](db::Tx& tx) { merchants = merchants_owed(tx); });
   int made = 0;
-  for (const auto& d : due) {
+  for (const auto& id : merchants) {
     try {
       co_await ctx.pool.transact(
-          [&](db::Tx& tx) { made += static_cast<int>(settle_merchant(tx, ctx, d.merchant_id, d.day, now, "job:settlement").size()); },
+          [&](db::Tx& tx) {
+            auto m = load_merchant(tx, id, ctx.default_cutoff);
+            auto local = local_time(tx, now, m.timezone);
+            auto day = last_closed_day(ctx.calendar, local.day, local.time, m.settings.cutoff);
+            made += static_cast<int>(settle_merchant(tx, ctx, id, day, now, "job:settlement").size());
+          },
           db::Retry::on_conflict);
-    } catch (const std::exception& e) {  // one merchant's bad settings must not stop the others
-      log::event(log::Level::error, "settlement failed",
-                 {{"merchant_id", d.merchant_id}, {"day", core::to_iso_string(d.day)}, {"error", e.what()}});
+    } catch (const std::exception& e) {  // one airline's bad settings must not stop the others
+      log::event(log::Level::error, "settlement failed", {{"merchant_id", id}, {"error", e.what()}});
     }
   }
   co_return made;

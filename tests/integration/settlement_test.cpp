@@ -626,3 +626,47 @@ TEST_F(SettlementTest, MerchantSettlementSettingsAreValidatedAndAudited) {
   EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE action = 'merchant.settlement_changed'"), "2");
   EXPECT_EQ(run_cli({"merchant", "settlement", "--merchant", m.merchant_id}, env).exit_code, 2) << "nothing to change";
 }
+
+TEST_F(SettlementTest, EachAirlineIsSettledAtItsOwnCutoffInItsOwnTimeZone) {
+  // The other airline closes its day at 22:00, and lives in Yekaterinburg (UTC+5): 20:00 Moscow.
+  ASSERT_EQ(run_cli({"merchant", "settlement", "--merchant", other.merchant_id, "--cutoff", "22:00"}, env).exit_code, 0);
+  db->exec("UPDATE merchants SET timezone = 'Asia/Yekaterinburg', settings = settings || '{\"invoice_prefix\": \"OT\"}' "
+           "WHERE id = '" + other.merchant_id + "'");
+  start_at(msk("2026-11-27", 12));
+  auto [a, inv_a] = invoiced("SET-OWN-1");
+  pay(inv_a, "71", "27.11.2026");
+  auto theirs = booking_body("SET-OWN-2", seconds(now - unix_now()) + hours(72));
+  auto b = http->post_json("/v1/bookings", theirs, other.api_key);
+  ASSERT_EQ(b.status, 201) << b.body;
+  auto inv_b = http->post_json("/v1/bookings/" + b.json()["id"].get<std::string>() + "/payment-choice",
+                               {{"method", "invoice"}}, other.api_key)
+                   .json()["invoice"];
+  pay(inv_b, "72", "27.11.2026");
+  http.reset();
+  servers.clear();
+
+  // 18:30 Moscow is 20:30 in Yekaterinburg: ours is closed, theirs is not.
+  auto first = settle("2026-11-27", msk("2026-11-27", 18, 30));
+  ASSERT_EQ(first["payouts"].size(), 1u) << first;
+  EXPECT_EQ(first["payouts"][0]["merchant_id"], m.merchant_id);
+  ASSERT_EQ(first["not_closed"].size(), 1u) << first;
+  EXPECT_EQ(first["not_closed"][0]["merchant_id"], other.merchant_id);
+  EXPECT_EQ(first["not_closed"][0]["cutoff"], "22:00");
+  auto second = settle("2026-11-27", msk("2026-11-27", 20, 30));
+  ASSERT_EQ(second["payouts"].size(), 1u) << second;
+  EXPECT_EQ(second["payouts"][0]["merchant_id"], other.merchant_id);
+  EXPECT_EQ(second["payouts"][0]["cutoff_at"], "2026-11-27T17:00:00Z") << "22:00 in Yekaterinburg";
+  EXPECT_EQ(second["payouts"][0]["fees"], "0.00") << "the other airline pays no commission";
+
+  // A Monday payment of ours: at 17:30 Moscow the day is open for it; at 18:10 it is closed.
+  start_at(msk("2026-11-30", 11));
+  auto [c, inv_c] = invoiced("SET-OWN-3");
+  pay(inv_c, "73", "30.11.2026");
+  http.reset();
+  servers.clear();
+  settle("2026-11-30", msk("2026-11-30", 17, 30), 1);
+  EXPECT_TRUE(contains(last_err, "has not reached its cut-off")) << last_err;
+  auto ours = settle("2026-11-30", msk("2026-11-30", 18, 10));
+  ASSERT_EQ(ours["payouts"].size(), 1u) << ours;
+  EXPECT_EQ(ours["payouts"][0]["merchant_id"], m.merchant_id);
+}

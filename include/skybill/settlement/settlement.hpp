@@ -51,8 +51,9 @@ struct Context {
 // Settles business day `day` for every merchant: one payout per merchant and currency of what it
 // was owed before the day's cut-off, less refunds and commission, due the next business day.
 // Safe to repeat and to run on many instances: a (merchant, currency, day) payout is made once.
-// Refuses (core::Problem 422) a day that is not a business day or whose cut-off has not passed.
-// Returns {"day", "payouts": [...]}.
+// Refuses (core::Problem 422) a day that is not a business day, or whose cut-off has passed for
+// no airline owed money. Returns {"day", "payouts": [...], "not_closed": [airlines whose own
+// cut-off has not passed], "errors": [{merchant_id, error}: airlines that could not be settled]}.
 nlohmann::json run_day(const Context& ctx, core::Date day, const std::string& actor);
 
 // The jobs (run every jobs.interval_ms, safe with many instances). Each returns how many it did.
