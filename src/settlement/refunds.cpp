@@ -214,7 +214,7 @@ nlohmann::json create_refund(db::Tx& tx, const Context& ctx, const std::string& 
   }
   for (const auto& r : tx->exec_params(
            "SELECT p.id, p.method, p.applied_minor - coalesce((SELECT sum(l.amount_minor) FROM refund_legs l "
-           "WHERE l.payment_id = p.id), 0) FROM payments p WHERE p.invoice_id = $1::uuid AND p.applied_minor > 0 "
+           "WHERE l.payment_id = p.id AND l.replaced_by IS NULL), 0) FROM payments p WHERE p.invoice_id = $1::uuid AND p.applied_minor > 0 "
            "ORDER BY p.created_at, p.id",
            inv.id))
     sources.push_back({r[1].as<std::string>(), r[0].as<std::string>(), r[2].as<long long>()});
@@ -321,7 +321,7 @@ nlohmann::json refund_json(db::Tx& tx, const std::string& refund_id) {
   nlohmann::json legs = nlohmann::json::array();
   for (const auto& l : tx->exec_params(
            "SELECT id, route, amount_minor, payment_id, status, payee::text, order_number, export_id, "
-           "failure_reason, " + ts_sql("finished_at") + " FROM refund_legs WHERE refund_id = $1::uuid ORDER BY created_at, id",
+           "failure_reason, " + ts_sql("finished_at") + ", replaced_by FROM refund_legs WHERE refund_id = $1::uuid ORDER BY created_at, id",
            refund_id))
     legs.push_back({{"id", l[0].as<std::string>()},
                     {"route", l[1].as<std::string>()},
@@ -332,7 +332,8 @@ nlohmann::json refund_json(db::Tx& tx, const std::string& refund_id) {
                     {"order_number", text_or_null(l[6])},
                     {"export_id", text_or_null(l[7])},
                     {"failure_reason", text_or_null(l[8])},
-                    {"finished_at", text_or_null(l[9])}});
+                    {"finished_at", text_or_null(l[9])},
+                    {"replaced_by", text_or_null(l[10])}});
   return {{"id", r[0].as<std::string>()},
           {"merchant_id", r[1].as<std::string>()},
           {"booking_id", r[2].as<std::string>()},
@@ -390,7 +391,8 @@ void finish_leg(db::Tx& tx, const std::string& leg_id, bool succeeded, const std
                            "); the money waits on the gateway's unallocated account: return it to the client",
                        now, actor, request_id);
   auto open = tx->exec_params1(
-      "SELECT count(*) FILTER (WHERE status NOT IN ('succeeded', 'failed')), count(*) FILTER (WHERE status = 'failed') "
+      "SELECT count(*) FILTER (WHERE status NOT IN ('succeeded', 'failed')), "
+      "count(*) FILTER (WHERE status = 'failed' AND replaced_by IS NULL) "
       "FROM refund_legs WHERE refund_id = $1::uuid",
       refund_id);
   if (open[0].as<long long>() > 0) return;
@@ -400,6 +402,48 @@ void finish_leg(db::Tx& tx, const std::string& leg_id, bool succeeded, const std
   db::audit(tx, {actor, merchant, "refund." + status, refund_id, request_id}, nullptr,
             db::Changes().set("status", l[7].as<std::string>(), status));
   db::enqueue_event(tx, merchant, "refund." + status, booking, refund_json(tx, refund_id));
+}
+
+nlohmann::json retry_leg(db::Tx& tx, const std::string& refund_id, const std::string& leg_id,
+                         const nlohmann::json& payee, core::TimePoint now, const std::string& actor,
+                         const std::string& request_id) {
+  auto rows = tx->exec_params(
+      "SELECT l.status, l.route, l.amount_minor, l.payment_id, l.payee::text, l.replaced_by, r.merchant_id, "
+      "r.booking_id, r.currency, r.status FROM refund_legs l JOIN refunds r ON r.id = l.refund_id "
+      "WHERE l.id = $1::uuid AND r.id = $2::uuid FOR UPDATE OF l, r",
+      leg_id, refund_id);
+  if (rows.empty()) throw core::not_found("leg " + leg_id + " of refund " + refund_id);
+  const auto& l = rows[0];
+  if (l[0].as<std::string>() != "failed" || !l[5].is_null())
+    throw core::Problem(409, "refund-leg-not-failed", "Refund leg not failed",
+                        "refund leg " + leg_id + " is " + l[0].as<std::string>() +
+                            (l[5].is_null() ? "" : ", sent again as leg " + l[5].as<std::string>()) +
+                            "; only a failed leg can be sent again");
+  // A new account, or the one the failed transfer went to.
+  nlohmann::json to = payee;
+  if (to.is_null()) {
+    if (l[1].as<std::string>() != "transfer" || l[4].is_null())
+      throw core::validation_failed({{"payee", "is required: the failed leg was not a transfer; give the client's account"}});
+    to = nlohmann::json::parse(l[4].as<std::string>());
+  }
+  auto merchant = l[6].as<std::string>(), currency = l[8].as<std::string>();
+  std::int64_t amount = l[2].as<long long>();
+  // The money waits on unallocated since the leg failed: it goes out again.
+  ledger::post(tx, {"refund.retried", refund_id, "refund leg " + leg_id + " sent again by transfer",
+                    {{{Owner::gateway, {}, Kind::unallocated, currency}, amount},
+                     {{Owner::gateway, {}, Kind::outgoing, currency}, -amount}}});
+  auto ts = core::to_rfc3339(now);
+  auto new_id = tx->exec_params1(
+                      "INSERT INTO refund_legs (refund_id, route, amount_minor, payment_id, status, payee, created_at) "
+                      "VALUES ($1::uuid, 'transfer', $2, $3::uuid, 'created', $4::jsonb, $5::timestamptz) RETURNING id",
+                      refund_id, amount, l[3].is_null() ? nullptr : l[3].c_str(), to.dump(), ts)[0]
+                    .as<std::string>();
+  tx->exec_params("UPDATE refund_legs SET replaced_by = $2::uuid WHERE id = $1::uuid", leg_id, new_id);
+  auto before = l[9].as<std::string>();
+  tx->exec_params("UPDATE refunds SET status = 'pending', finished_at = NULL WHERE id = $1::uuid", refund_id);
+  db::audit(tx, {actor, merchant, "refund_leg.retried", leg_id, request_id}, {{"new_leg_id", new_id}, {"payee", to}},
+            db::Changes().set("refund_status", before, "pending"));
+  return refund_json(tx, refund_id);
 }
 
 }  // namespace skybill::settlement

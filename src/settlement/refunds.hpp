@@ -33,4 +33,11 @@ void finish_leg(db::Tx& tx, const std::string& leg_id, bool succeeded, const std
                 const std::string& bank_document_id, core::TimePoint now, const std::string& actor,
                 const std::string& request_id);
 
+// Sends a failed leg again, by transfer: to `payee` (the client's requisites, checked when the
+// payment order is exported), or when null to the account the failed transfer went to. The money
+// leaves the gateway's unallocated account again and the refund is pending until the new leg ends.
+nlohmann::json retry_leg(db::Tx& tx, const std::string& refund_id, const std::string& leg_id,
+                         const nlohmann::json& payee, core::TimePoint now, const std::string& actor,
+                         const std::string& request_id);
+
 }  // namespace skybill::settlement

@@ -10,6 +10,7 @@
 #include "skybill/core/problem.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/http/paging.hpp"
+#include "skybill/settlement/rules.hpp"
 #include "skybill/settlement/settlement.hpp"
 
 namespace skybill::settlement {
@@ -48,6 +49,29 @@ std::string reason_of(const nlohmann::json& body) {
     errors.push_back({"reason", "must be a text of 1 to 500 characters"});
   if (!errors.empty()) throw core::validation_failed(std::move(errors));
   return it->get<std::string>();
+}
+
+// {"payee": {name, inn, kpp?, account, bic, bank?, correspondent_account?}} or {}: null payee.
+nlohmann::json payee_of(const nlohmann::json& body) {
+  if (!body.is_object()) throw core::validation_failed({{"", "the body must be a JSON object"}});
+  std::vector<core::FieldError> errors;
+  for (const auto& [k, v] : body.items())
+    if (k != "payee") errors.push_back({k, "is not a known field"});
+  auto it = body.find("payee");
+  if (it == body.end() || it->is_null()) {
+    if (!errors.empty()) throw core::validation_failed(std::move(errors));
+    return nullptr;
+  }
+  try {
+    settings_from_json({{"payee", *it}}, std::chrono::minutes(0));  // the same checks as an airline's payee
+  } catch (const core::Problem& p) {
+    for (const auto& e : p.errors) errors.push_back(e);
+  }
+  for (const char* field : {"name", "inn"})
+    if (!it->is_object() || !it->contains(field) || !(*it)[field].is_string() || (*it)[field].get<std::string>().empty())
+      errors.push_back({std::string("payee.") + field, "is required"});
+  if (!errors.empty()) throw core::validation_failed(std::move(errors));
+  return *it;
 }
 
 std::optional<std::string> date_param(const Request& req, const char* name, std::vector<core::FieldError>& errors) {
@@ -179,6 +203,20 @@ void add_routes(http::Router& router, const Context& ctx) {
                co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
                  return Response::json(200, fail_refund_leg(tx, id, leg, reason, ctx.clock.now(),
                                                             audit::actor(req.caller()), req.request_id));
+               });
+             });
+
+  router.add("POST", "/v1/refunds/{id}/legs/{leg}/retry", http::Access::staff,
+             [&ctx](Request& req) -> awaitable<Response> {
+               require_accounting(req);
+               const auto& id = req.param("id");
+               const auto& leg = req.param("leg");
+               require_uuid(id, "refund");
+               require_uuid(leg, "refund leg");
+               auto payee = payee_of(req.json());
+               co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+                 return Response::json(200, retry_leg(tx, id, leg, payee, ctx.clock.now(), audit::actor(req.caller()),
+                                                      req.request_id));
                });
              });
 

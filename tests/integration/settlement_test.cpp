@@ -609,6 +609,35 @@ TEST_F(SettlementTest, ACardRefundTheAcquirerRefusesFailsAndTheMoneyWaitsForStaf
   EXPECT_EQ(sql("SELECT count(*) FROM support_cases WHERE type = 'refund_failed'"), "1");
   EXPECT_EQ(balance("gateway", "unallocated"), "-1149950") << "the client's money waits for staff";
   EXPECT_EQ(balance("gateway", "outgoing"), "0");
+
+  // Staff send it again by transfer to the client's account.
+  auto leg = failed["legs"][0]["id"].get<std::string>();
+  auto retry_path = "/v1/refunds/" + refund_id + "/legs/" + leg + "/retry";
+  auto no_payee = http->post_json(retry_path, nlohmann::json::object(), accountant);
+  EXPECT_EQ(no_payee.status, 422) << "a card leg has no account to send to: " << no_payee.body;
+  auto bad_payee = http->post_json(retry_path, {{"payee", {{"account", "12"}}}}, accountant);
+  EXPECT_EQ(bad_payee.status, 422) << bad_payee.body;
+  nlohmann::json payee = {{"name", "ООО \"Ромашка\""}, {"inn", kClientInn}, {"kpp", "772801001"},
+                          {"account", kPayerAccount}, {"bic", "044525974"}, {"bank", "АО Банк"}};
+  auto retried = http->post_json(retry_path, {{"payee", payee}}, accountant);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  auto again = retried.json();
+  EXPECT_EQ(again["status"], "pending");
+  ASSERT_EQ(again["legs"].size(), 2u);
+  EXPECT_EQ(again["legs"][0]["replaced_by"], again["legs"][1]["id"]);
+  EXPECT_EQ(again["legs"][1]["route"], "transfer");
+  EXPECT_EQ(http->post_json(retry_path, {{"payee", payee}}, accountant).status, 409) << "sent again already";
+  EXPECT_EQ(balance("gateway", "unallocated"), "0");
+
+  auto ex = http->post_json("/v1/payment-orders/exports", nlohmann::json::object(), accountant);
+  ASSERT_EQ(ex.status, 201) << ex.body;
+  ASSERT_EQ(ex.json()["count"], 1);
+  auto number = ex.json()["orders"][0]["number"].get<std::string>();
+  auto st = import({{number, "возврат", "11499.50", "30.11.2026", true, kPayerAccount}});
+  EXPECT_EQ(st["outgoing_confirmed"], 1) << st;
+  EXPECT_EQ(get("/v1/refunds/" + refund_id)["status"], "succeeded");
+  EXPECT_EQ(events("refund.succeeded"), "1");
+  EXPECT_EQ(balance("gateway", "outgoing"), "0");
 }
 
 TEST_F(SettlementTest, MerchantSettlementSettingsAreValidatedAndAudited) {
