@@ -158,8 +158,8 @@ void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, 
     std::vector<core::FieldError> errors;
     auto status = req.query_param("status").value_or("reconciliation");
     if (status != "reconciliation" && status != "matched" && status != "deposit" && status != "unrelated" &&
-        status != "outgoing")
-      errors.push_back({"status", "must be reconciliation, matched, deposit, unrelated or outgoing"});
+        status != "outgoing" && status != "returned")
+      errors.push_back({"status", "must be reconciliation, matched, deposit, unrelated, outgoing or returned"});
     auto page = http::page_of(req, errors);
     if (!errors.empty()) throw core::validation_failed(std::move(errors));
     nlohmann::json data;

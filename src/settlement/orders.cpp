@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "refunds.hpp"
+#include "returns.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/db/journal.hpp"
@@ -105,6 +106,18 @@ nlohmann::json export_orders(db::Tx& tx, const Context& ctx, const std::string& 
                        order_json("refund", id, "", today, r[2].as<long long>(), r[1].as<std::string>(),
                                   nlohmann::json::parse(r[3].as<std::string>()), purpose)});
   }
+  for (const auto& r : tx->exec(
+           "SELECT t.id, t.currency, t.amount_minor, t.payee::text, d.number, to_char(d.doc_date, 'DD.MM.YYYY'), t.reason "
+           "FROM bank_returns t JOIN bank_documents d ON d.id = t.bank_document_id WHERE t.status = 'created' "
+           "ORDER BY t.created_at FOR UPDATE OF t")) {
+    auto id = r[0].as<std::string>();
+    auto purpose = clip("Возврат ошибочно зачисленных средств по п/п № " + r[4].as<std::string>() + " от " +
+                            r[5].as<std::string>() + ": " + r[6].as<std::string>(),
+                        200);
+    pending.push_back({"return", id,
+                       order_json("return", id, "", today, r[2].as<long long>(), r[1].as<std::string>(),
+                                  nlohmann::json::parse(r[3].as<std::string>()), purpose)});
+  }
   for (auto& p : pending) {
     p.order["number"] = "1";  // checked with a placeholder: a skipped order takes no number
     if (auto problem = order_problem(p.order, ctx.gateway); !problem.empty()) {
@@ -116,7 +129,7 @@ nlohmann::json export_orders(db::Tx& tx, const Context& ctx, const std::string& 
   }
   if (orders.empty())
     throw core::Problem(409, "nothing-to-export", "Nothing to export",
-                        skipped.empty() ? "no payout or refund by transfer waits for a payment order"
+                        skipped.empty() ? "no payout, refund by transfer or return waits for a payment order"
                                         : "every waiting payment order has a problem: " + skipped.dump());
   auto export_id = tx->exec_params1(
                          "INSERT INTO payment_order_exports (orders, count, created_by, created_at) VALUES ($1::jsonb, "
@@ -129,10 +142,10 @@ nlohmann::json export_orders(db::Tx& tx, const Context& ctx, const std::string& 
                       "exported_at = $4::timestamptz WHERE id = $1::uuid",
                       o["id"].get<std::string>(), o["number"].get<std::string>(), export_id, ts);
     else
-      tx->exec_params("UPDATE refund_legs SET status = 'exported', order_number = $2, export_id = $3::uuid "
-                      "WHERE id = $1::uuid",
+      tx->exec_params(std::string("UPDATE ") + (o["kind"] == "refund" ? "refund_legs" : "bank_returns") +
+                          " SET status = 'exported', order_number = $2, export_id = $3::uuid WHERE id = $1::uuid",
                       o["id"].get<std::string>(), o["number"].get<std::string>(), export_id);
-    db::audit(tx, {actor, {}, o["kind"] == "payout" ? "payout.exported" : "refund_leg.exported", o["id"], request_id},
+    db::audit(tx, {actor, {}, o["kind"] == "payout" ? "payout.exported" : o["kind"] == "refund" ? "refund_leg.exported" : "bank_return.exported", o["id"], request_id},
               {{"export_id", export_id}, {"order_number", o["number"]}}, db::Changes().set("status", "created", "exported"));
   }
   return export_json(tx, export_id, skipped);
@@ -206,6 +219,7 @@ nlohmann::json mark_export_sent(db::Tx& tx, const std::string& export_id, core::
     db::enqueue_event(tx, payout["merchant_id"], "payout.sent", "", payout);
   }
   tx->exec_params("UPDATE refund_legs SET status = 'sent' WHERE export_id = $1::uuid AND status = 'exported'", export_id);
+  tx->exec_params("UPDATE bank_returns SET status = 'sent' WHERE export_id = $1::uuid AND status = 'exported'", export_id);
   db::audit(tx, {actor, {}, "payment_order_export.sent", export_id, request_id}, nullptr);
   return export_json(tx, export_id, nullptr);
 }
@@ -286,7 +300,7 @@ bool confirm_outgoing(db::Tx& tx, const OutgoingPayment& doc, core::TimePoint no
       "AND l.status IN ('exported', 'sent') AND l.order_number = $1 AND l.amount_minor = $2 AND r.currency = $3 "
       "AND l.payee->>'account' = $4 ORDER BY l.created_at LIMIT 1",
       doc.number, doc.amount_minor, doc.currency, doc.payee_account);
-  if (legs.empty()) return false;
+  if (legs.empty()) return confirm_return(tx, doc, now, actor);
   finish_leg(tx, legs[0][0].as<std::string>(), true, "", doc.bank_document_id, now, actor, "");
   return true;
 }

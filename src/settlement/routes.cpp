@@ -4,6 +4,7 @@
 #include "orders.hpp"
 #include "refunds.hpp"
 #include "report.hpp"
+#include "returns.hpp"
 #include "skybill/api/idempotency.hpp"
 #include "skybill/audit/actor.hpp"
 #include "skybill/core/identifiers.hpp"
@@ -219,6 +220,36 @@ void add_routes(http::Router& router, const Context& ctx) {
                                                       req.request_id));
                });
              });
+
+  router.add("POST", "/v1/reconciliation/{id}/return", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+    require_accounting(req);
+    const auto& id = req.param("id");
+    require_uuid(id, "bank document");
+    auto reason = reason_of(req.json());
+    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+      return Response::json(201, return_document(tx, id, reason, ctx.clock.now(), audit::actor(req.caller()),
+                                                 req.request_id));
+    });
+  });
+
+  router.add("GET", "/v1/returns/{id}", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+    require_accounting(req);
+    const auto& id = req.param("id");
+    require_uuid(id, "return");
+    nlohmann::json out;
+    co_await ctx.pool.read([&](db::Tx& tx) { out = return_json(tx, id); });
+    co_return Response::json(200, out);
+  });
+
+  router.add("POST", "/v1/returns/{id}/failed", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+    require_accounting(req);
+    const auto& id = req.param("id");
+    require_uuid(id, "return");
+    auto reason = reason_of(req.json());
+    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+      return Response::json(200, fail_return(tx, id, reason, ctx.clock.now(), audit::actor(req.caller()), req.request_id));
+    });
+  });
 
   router.add("POST", "/v1/payment-orders/exports", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
     require_accounting(req);

@@ -699,3 +699,52 @@ TEST_F(SettlementTest, EachAirlineIsSettledAtItsOwnCutoffInItsOwnTimeZone) {
   ASSERT_EQ(ours["payouts"].size(), 1u) << ours;
   EXPECT_EQ(ours["payouts"][0]["merchant_id"], m.merchant_id);
 }
+
+TEST_F(SettlementTest, MoneyForNobodyIsSentBackToItsPayerByPaymentOrder) {
+  start_at(msk("2026-11-27", 12));
+  auto s = import({{"81", "за что-то другое", "1500.00", "27.11.2026", false, "40702810500000099999"}});
+  ASSERT_EQ(s["reconciliation"], 1) << s;
+  auto doc = sql("SELECT id FROM bank_documents WHERE number = '81'");
+  EXPECT_EQ(balance("gateway", "unallocated"), "-150000");
+
+  EXPECT_EQ(http->post_json("/v1/reconciliation/" + doc + "/return", {{"reason", "x"}}, m.api_key).status, 403);
+  EXPECT_EQ(http->post_json("/v1/reconciliation/" + doc + "/return", nlohmann::json::object(), accountant).status, 422);
+  auto r = http->post_json("/v1/reconciliation/" + doc + "/return", {{"reason", "not our client"}}, accountant);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto ret = r.json();
+  EXPECT_EQ(ret["status"], "created");
+  EXPECT_EQ(ret["amount"], "1500.00");
+  EXPECT_EQ(ret["payee"]["account"], "40702810500000099999");
+  EXPECT_EQ(balance("gateway", "unallocated"), "0");
+  EXPECT_EQ(sql("SELECT status FROM bank_documents WHERE id = '" + doc + "'"), "returned");
+  EXPECT_EQ(http->post_json("/v1/reconciliation/" + doc + "/return", {{"reason", "again"}}, accountant).status, 409);
+
+  // The bank refuses the first order: the money waits again, and is sent back again.
+  auto ex = http->post_json("/v1/payment-orders/exports", nlohmann::json::object(), accountant).json();
+  ASSERT_EQ(ex["count"], 1) << ex;
+  EXPECT_EQ(ex["orders"][0]["kind"], "return");
+  EXPECT_TRUE(contains(ex["orders"][0]["purpose"].get<std::string>(), "по п/п № 81 от 27.11.2026")) << ex;
+  auto failed = http->post_json("/v1/returns/" + ret["id"].get<std::string>() + "/failed",
+                                {{"reason", "wrong BIC"}}, accountant);
+  ASSERT_EQ(failed.status, 200) << failed.body;
+  EXPECT_EQ(failed.json()["status"], "failed");
+  EXPECT_EQ(balance("gateway", "unallocated"), "-150000");
+  EXPECT_EQ(sql("SELECT status FROM bank_documents WHERE id = '" + doc + "'"), "unrelated");
+  auto again = http->post_json("/v1/reconciliation/" + doc + "/return", {{"reason", "second try"}}, accountant);
+  ASSERT_EQ(again.status, 201) << again.body;
+
+  auto ex2 = http->post_json("/v1/payment-orders/exports", nlohmann::json::object(), accountant).json();
+  ASSERT_EQ(ex2["count"], 1) << ex2;
+  auto number = ex2["orders"][0]["number"].get<std::string>();
+  EXPECT_NE(number, ex["orders"][0]["number"].get<std::string>());
+  ASSERT_EQ(http->post_json("/v1/payment-orders/exports/" + ex2["id"].get<std::string>() + "/sent",
+                            nlohmann::json::object(), accountant)
+                .status,
+            200);
+  EXPECT_EQ(get("/v1/returns/" + again.json()["id"].get<std::string>(), accountant)["status"], "sent");
+  auto st = import({{number, "возврат", "1500.00", "30.11.2026", true, "40702810500000099999"}});
+  EXPECT_EQ(st["outgoing_confirmed"], 1) << st;
+  EXPECT_EQ(get("/v1/returns/" + again.json()["id"].get<std::string>(), accountant)["status"], "succeeded");
+  EXPECT_EQ(balance("gateway", "outgoing"), "0");
+  EXPECT_EQ(get("/v1/reconciliation?status=returned", accountant)["data"].size(), 1u);
+}
