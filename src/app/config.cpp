@@ -105,6 +105,13 @@ const std::vector<Setting>& settings() {
               &Config::delivery_retry_base_ms, 10, 3'600'000),
       integer("delivery.give_up_hours", "a webhook or e-mail failing this long is dead; an endpoint, disabled",
               &Config::delivery_give_up_hours, 1, 24 * 30),
+      text("delivery.private_targets",
+           "refuse: webhook endpoints must be public internet addresses (checked when registered and when "
+           "connecting); allow: loopback and private networks too (tests, an airline on the gateway's own network)",
+           &Config::delivery_private_targets, false,
+           [](const std::string& v) {
+             if (v != "refuse" && v != "allow") throw std::invalid_argument("expected refuse or allow");
+           }),
       text("smtp.host", "SMTP server for e-mail (empty: e-mails are queued, not sent)", &Config::smtp_host),
       integer("smtp.port", "SMTP port", &Config::smtp_port, 1, 65535),
       text("smtp.security", "none, starttls (required) or tls (SMTPS)", &Config::smtp_security, false,

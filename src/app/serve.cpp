@@ -35,6 +35,7 @@ delivery::Settings delivery_settings(const Config& c) {
   s.webhooks.timeout = std::chrono::milliseconds(c.delivery_timeout_ms);
   s.webhooks.retry.base = std::chrono::milliseconds(c.delivery_retry_base_ms);
   s.webhooks.retry.give_up = std::chrono::hours(c.delivery_give_up_hours);
+  s.webhooks.allow_private_targets = c.delivery_private_targets == "allow";
   if (!c.smtp_host.empty())
     s.smtp = mail::SmtpSettings{.host = c.smtp_host,
                                 .port = c.smtp_port,
@@ -81,7 +82,7 @@ int serve(const Config& config) {
   booking::add_routes(router, bookings);
   invoicing::add_routes(router, bookings);
   support::add_routes(router, pool);
-  webhooks::add_routes(router, pool, clock);
+  webhooks::add_routes(router, pool, clock, config.delivery_private_targets == "allow");
   // A hold only authorises (an audit row); captured money is a payment like a transfer's.
   auto hold_sink = acquiring::default_sink(clock, config.http_public_url);
   acquiring::PaymentSink card_sink = [hold_sink, &clock](db::Tx& tx, const acquiring::CardPaid& p) {

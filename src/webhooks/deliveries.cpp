@@ -152,7 +152,7 @@ bool deliver_one(db::Pool& pool, const core::Clock& clock, const DeliverySetting
                           {{"Skybill-Signature", signature_header(unix_seconds(started), c->body, c->secrets)},
                            {"Skybill-Event-Id", c->event_id},
                            {"Skybill-Delivery-Attempt", std::to_string(c->attempt)}},
-                          settings.timeout, cancel);
+                          settings.timeout, settings.allow_private_targets, cancel);
   if (result.error == "cancelled") return true;  // shutting down: the lease lets another sender retry it
   record(pool, *c, result, started, clock.now(), settings.retry);
   log::event(result.delivered() ? log::Level::debug : log::Level::info, "webhook attempt",

@@ -2,6 +2,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/url/parse.hpp>
 
+#include "skybill/webhooks/targets.hpp"
+
 #include "skybill/api/idempotency.hpp"
 #include "skybill/core/identifiers.hpp"
 #include "skybill/core/problem.hpp"
@@ -39,7 +41,7 @@ struct EndpointInput {
   std::vector<std::string> events;
 };
 
-EndpointInput parse_endpoint(const nlohmann::json& body) {
+EndpointInput parse_endpoint(const nlohmann::json& body, bool allow_private_targets) {
   std::vector<core::FieldError> errors;
   EndpointInput in;
   if (!body.is_object()) throw core::validation_failed({{"", "must be a JSON object"}});
@@ -55,6 +57,9 @@ EndpointInput parse_endpoint(const nlohmann::json& body) {
       errors.push_back({"url", "must not carry credentials; verify the signature instead"});
     else if (parsed->has_fragment())
       errors.push_back({"url", "must not have a fragment"});
+    else if (!allow_private_targets && !is_allowed_host(std::string(parsed->host())))
+      errors.push_back({"url", "must point at a public internet address, not " + std::string(parsed->host()) +
+                                   " (a loopback, private or link-local address)"});
   }
   if (!body.contains("events") || !body["events"].is_array() || body["events"].empty()) {
     errors.push_back({"events", "is required: a non-empty list of event types (\"booking.created\"), families (\"booking.*\") or [\"*\"] for all"});
@@ -133,15 +138,15 @@ const std::string& endpoint_id(const Request& req) {
 
 }  // namespace
 
-void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock& clock) {
+void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, bool allow_private_targets) {
   router.add("GET", "/v1/webhook-endpoints/event-types", http::Access::merchant,
              [](Request&) -> awaitable<Response> {
                co_return Response::json(200, {{"data", event_types()}});
              });
 
   router.add("POST", "/v1/webhook-endpoints", http::Access::merchant,
-             [&pool, &clock](Request& req) -> awaitable<Response> {
-               auto input = parse_endpoint(req.json());
+             [&pool, &clock, allow_private_targets](Request& req) -> awaitable<Response> {
+               auto input = parse_endpoint(req.json(), allow_private_targets);
                co_return co_await api::idempotent(pool, req, [&](db::Tx& tx) {
                  const auto& merchant = req.caller().id;
                  // Serialises creations of one merchant so that the cap holds.
@@ -209,6 +214,27 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
                Response gone;
                gone.status = 204;
                co_return gone;
+             });
+
+  // A disabled endpoint (failing for the whole give-up period) takes events again once the
+  // airline has fixed its receiver; what was dropped meanwhile can be redelivered from /v1/events.
+  router.add("POST", "/v1/webhook-endpoints/{id}/enable", http::Access::merchant,
+             [&pool](Request& req) -> awaitable<Response> {
+               const auto& id = endpoint_id(req);
+               co_return co_await api::idempotent(pool, req, [&](db::Tx& tx) {
+                 auto before = load_endpoint(tx, req.caller().id, id, true);
+                 if (!before) throw core::not_found("webhook endpoint");
+                 if ((*before)["status"] != "disabled")
+                   throw core::Problem(409, "endpoint-not-disabled", "Endpoint not disabled",
+                                       "webhook endpoint " + id + " is " + (*before)["status"].get<std::string>());
+                 tx->exec_params("UPDATE webhook_endpoints SET status = 'enabled', disabled_at = NULL, "
+                                 "failing_since = NULL WHERE id = $1::uuid",
+                                 id);
+                 db::Changes changes;
+                 changes.set("status", "disabled", "enabled");
+                 db::audit(tx, entry(req, "webhook_endpoint.enabled", id), {{"url", (*before)["url"]}}, changes);
+                 return Response::json(200, *load_endpoint(tx, req.caller().id, id, false));
+               });
              });
 
   router.add("POST", "/v1/webhook-endpoints/{id}/rotate-secret", http::Access::merchant,

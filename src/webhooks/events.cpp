@@ -17,7 +17,7 @@ using boost::asio::awaitable;
 using http::Request;
 using http::Response;
 
-void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock& clock);
+void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, bool allow_private_targets);
 
 namespace {
 
@@ -88,8 +88,8 @@ nlohmann::json deliveries_json(db::Tx& tx, long long seq) {
 
 }  // namespace
 
-void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock) {
-  add_endpoint_routes(router, pool, clock);
+void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, bool allow_private_targets) {
+  add_endpoint_routes(router, pool, clock, allow_private_targets);
 
   router.add("GET", "/v1/events", http::Access::merchant, [&pool](Request& req) -> awaitable<Response> {
     std::vector<core::FieldError> errors;

@@ -1,9 +1,14 @@
 #include "http_post.hpp"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <memory>
 #include <mutex>
+
+#include "skybill/webhooks/targets.hpp"
 
 namespace skybill::webhooks {
 namespace {
@@ -11,7 +16,29 @@ namespace {
 struct Sink {
   std::string excerpt;
   const std::atomic<bool>* cancel;
+  bool allow_private;
+  std::string refused;  // the address a connection was refused to
 };
+
+std::string address_text(const sockaddr* a) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  if (a->sa_family == AF_INET)
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(a)->sin_addr, text, sizeof text);
+  else if (a->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr, text, sizeof text);
+  return text;
+}
+
+// Checked on the address actually connected to, after DNS: a name that resolves to a private
+// address (or is rebound to one after registration) is refused as well.
+curl_socket_t on_open(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* sink = static_cast<Sink*>(user);
+  if (purpose == CURLSOCKTYPE_IPCXN && !sink->allow_private && !is_public_address(&address->addr)) {
+    sink->refused = address_text(&address->addr);
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
 
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   auto* sink = static_cast<Sink*>(user);
@@ -35,7 +62,7 @@ void global_init() {
 
 PostResult post_json(const std::string& url, const std::string& body,
                      const std::vector<std::pair<std::string, std::string>>& headers, std::chrono::milliseconds timeout,
-                     const std::atomic<bool>* cancel) {
+                     bool allow_private, const std::atomic<bool>* cancel) {
   global_init();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   PostResult result;
@@ -49,7 +76,7 @@ PostResult post_json(const std::string& url, const std::string& body,
   for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> guard(list, &curl_slist_free_all);
 
-  Sink sink{{}, cancel};
+  Sink sink{{}, cancel, allow_private, {}};
   char error[CURL_ERROR_SIZE] = {};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
@@ -71,6 +98,8 @@ PostResult post_json(const std::string& url, const std::string& body,
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, &sink);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &on_open);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &sink);
 
   auto started = std::chrono::steady_clock::now();
   CURLcode rc = curl_easy_perform(c);
@@ -79,6 +108,10 @@ PostResult post_json(const std::string& url, const std::string& body,
   result.excerpt = std::move(sink.excerpt);
   if (rc == CURLE_ABORTED_BY_CALLBACK) {
     result.error = "cancelled";
+    return result;
+  }
+  if (!sink.refused.empty()) {
+    result.error = "refused to connect to " + sink.refused + ": not a public address (delivery.private_targets)";
     return result;
   }
   if (rc != CURLE_OK) {

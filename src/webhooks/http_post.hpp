@@ -19,10 +19,11 @@ struct PostResult {
 
 inline constexpr std::size_t kExcerptLimit = 1024;
 
-// Redirects are not followed (a 3xx is a failure). `cancel`, when set, aborts the transfer
-// (shutdown); the result then says "cancelled".
+// Redirects are not followed (a 3xx is a failure). Unless `allow_private`, a connection to an
+// address that is not public (loopback, private, link-local...) is refused, whatever name led to
+// it. `cancel`, when set, aborts the transfer (shutdown); the result then says "cancelled".
 PostResult post_json(const std::string& url, const std::string& body,
                      const std::vector<std::pair<std::string, std::string>>& headers, std::chrono::milliseconds timeout,
-                     const std::atomic<bool>* cancel = nullptr);
+                     bool allow_private, const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace skybill::webhooks

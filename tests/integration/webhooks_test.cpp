@@ -400,6 +400,52 @@ TEST_F(WebhooksTest, AnEndpointFailingForThreeDaysIsDisabledItsDeliveryDeadAndTh
   ASSERT_EQ(client(1).post_json("/v1/bookings", booking_body("DEAD-2", hours(150)), m.api_key).status, 201);
   std::this_thread::sleep_for(seconds(1));
   EXPECT_EQ(receiver.requests().size(), before);
+
+  // The airline fixes its receiver and enables the endpoint again: new events reach it.
+  receiver.set_behaviour([](const ReceivedRequest&, std::size_t) { return Reply{.status = 200}; });
+  auto path = "/v1/webhook-endpoints/" + endpoint["id"].get<std::string>() + "/enable";
+  auto enabled = client(1).post_json(path, nlohmann::json::object(), m.api_key);
+  ASSERT_EQ(enabled.status, 200) << enabled.body;
+  EXPECT_EQ(enabled.json()["status"], "enabled");
+  EXPECT_EQ(client(1).post_json(path, nlohmann::json::object(), m.api_key).status, 409) << "enabled already";
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM audit_log WHERE action = 'webhook_endpoint.enabled'"), "1");
+  ASSERT_EQ(client(1).post_json("/v1/bookings", booking_body("DEAD-3", hours(150)), m.api_key).status, 201);
+  ASSERT_TRUE(receiver.wait_for(before + 1, seconds(10)));
+  EXPECT_EQ(nlohmann::json::parse(receiver.requests().back().body)["data"]["reference"], "DEAD-3");
+}
+
+TEST_F(WebhooksTest, PrivateAddressesAreRefusedWhenRegisteredAndWhenConnecting) {
+  WebhookReceiver receiver;
+  auto& allowing = start();  // the tests' default: private targets allowed
+  add_endpoint(receiver.url(), {"booking.created"});
+  allowing.signal(SIGTERM);
+  ASSERT_TRUE(allowing.wait_exit(seconds(10)));
+
+  start({{"SKYBILL_DELIVERY_PRIVATE_TARGETS", "refuse"}});
+  auto http = client(1);
+  for (const std::string& url : {receiver.url(), std::string("http://localhost:8080/hooks"),
+                                std::string("http://169.254.169.254/latest/meta-data"), std::string("http://[::1]:9/x"),
+                                std::string("http://10.1.2.3/x"), std::string("https://192.168.0.10/x")}) {
+    auto r = http.post_json("/v1/webhook-endpoints", {{"url", url}, {"events", {"booking.cancelled"}}}, m.api_key);
+    EXPECT_EQ(r.status, 422) << url << ": " << r.body;
+    if (r.status == 422) {
+      EXPECT_EQ(r.json()["errors"][0]["field"], "url") << r.body;
+    }
+  }
+  auto ok = http.post_json("/v1/webhook-endpoints",
+                           {{"url", "https://hooks.airline.example/skybill"}, {"events", {"booking.cancelled"}}},
+                           m.api_key);
+  EXPECT_EQ(ok.status, 201) << ok.body;
+
+  // The endpoint registered before is not connected to: the attempt fails and is retried.
+  ASSERT_EQ(http.post_json("/v1/bookings", booking_body("PRIVATE-1"), m.api_key).status, 201);
+  auto deadline = steady_clock::now() + seconds(10);
+  while (db.scalar("SELECT count(*) FROM webhook_attempts") == "0" && steady_clock::now() < deadline)
+    std::this_thread::sleep_for(milliseconds(50));
+  auto error = db.scalar("SELECT error FROM webhook_attempts ORDER BY id LIMIT 1");
+  EXPECT_TRUE(contains(error, "refused to connect to 127.0.0.1")) << error;
+  EXPECT_TRUE(receiver.requests().empty());
+  EXPECT_EQ(db.scalar("SELECT status FROM webhook_deliveries"), "pending");
 }
 
 TEST_F(WebhooksTest, EventsAreListedNewestFirstFilteredAndKeptThirtyDays) {

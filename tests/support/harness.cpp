@@ -135,7 +135,9 @@ Env base_env(const std::string& database_url) {
           {"SKYBILL_CONFIG", source_dir() + "/config/skybill.json"},
           {"SKYBILL_HTTP_PORT", "0"},
           {"SKYBILL_LOG_FORMAT", "json"},
-          {"SKYBILL_DATABASE_POOL_SIZE", "4"}};
+          {"SKYBILL_DATABASE_POOL_SIZE", "4"},
+          // The tests' webhook receivers listen on the loopback.
+          {"SKYBILL_DELIVERY_PRIVATE_TARGETS", "allow"}};
 }
 
 CliResult run_cli(const std::vector<std::string>& args, const Env& env, std::chrono::seconds timeout) {

@@ -29,6 +29,8 @@ struct Config {
   int delivery_timeout_ms = 20'000;
   int delivery_retry_base_ms = 30'000;
   int delivery_give_up_hours = 72;
+  // refuse: webhooks go to public internet addresses only; allow: also loopback and private ones.
+  std::string delivery_private_targets = "refuse";
   std::string smtp_host;  // empty: e-mails wait, unsent, until a host is configured
   int smtp_port = 25;
   std::string smtp_security = "starttls";  // none | starttls | tls

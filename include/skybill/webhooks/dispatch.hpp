@@ -17,6 +17,7 @@ namespace skybill::webhooks {
 struct DeliverySettings {
   std::chrono::milliseconds timeout{20'000};
   RetryPolicy retry;
+  bool allow_private_targets = false;  // delivery.private_targets = allow
   // Longer than any send can take, so that two senders never hold one delivery at once.
   std::chrono::milliseconds lease() const { return timeout * 2 + std::chrono::seconds(10); }
 };

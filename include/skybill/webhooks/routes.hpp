@@ -18,6 +18,8 @@ const std::vector<std::string>& event_types();
 inline constexpr int kMaxEndpointsPerMerchant = 16;
 inline constexpr int kEventRetentionDays = 30;
 
-void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock);
+// `allow_private_targets` (delivery.private_targets = allow): endpoints may name loopback and
+// private addresses; otherwise such a URL is a 422.
+void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, bool allow_private_targets);
 
 }  // namespace skybill::webhooks
