@@ -2,7 +2,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/url/parse.hpp>
 
-#include "skybill/webhooks/targets.hpp"
+#include "skybill/outbound/targets.hpp"
 
 #include "skybill/api/idempotency.hpp"
 #include "skybill/core/identifiers.hpp"
@@ -57,7 +57,7 @@ EndpointInput parse_endpoint(const nlohmann::json& body, bool allow_private_targ
       errors.push_back({"url", "must not carry credentials; verify the signature instead"});
     else if (parsed->has_fragment())
       errors.push_back({"url", "must not have a fragment"});
-    else if (!allow_private_targets && !is_allowed_host(std::string(parsed->host())))
+    else if (!allow_private_targets && !outbound::is_allowed_host(std::string(parsed->host())))
       errors.push_back({"url", "must point at a public internet address, not " + std::string(parsed->host()) +
                                    " (a loopback, private or link-local address)"});
   }

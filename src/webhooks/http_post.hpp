@@ -1,5 +1,5 @@
 #pragma once
-// One webhook POST over HTTP or HTTPS (certificate and host name verified), via libcurl.
+// One webhook POST over HTTP or HTTPS (certificate and host name verified), through outbound::send.
 #include <atomic>
 #include <chrono>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "skybill/webhooks/targets.hpp"
+#include "skybill/outbound/targets.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace skybill::webhooks {
+namespace skybill::outbound {
 namespace {
 
 struct Block4 {
@@ -106,4 +106,4 @@ bool is_allowed_host(const std::string& host) {
   return !lower.empty() && lower != "localhost" && !lower.ends_with(".localhost");
 }
 
-}  // namespace skybill::webhooks
+}  // namespace skybill::outbound

@@ -1,11 +1,11 @@
 #pragma once
-// Where a webhook may be sent: public internet addresses only, unless private targets are
-// allowed (tests, a gateway whose airlines live on its own network). Pure.
+// Which addresses an outbound request (a webhook) may reach: public internet addresses only,
+// unless private targets are allowed (tests, receivers on the gateway's own network). Pure.
 #include <string>
 
 struct sockaddr;
 
-namespace skybill::webhooks {
+namespace skybill::outbound {
 
 // False for loopback, private (RFC 1918, unique local), link-local (cloud metadata at
 // 169.254.169.254), carrier-grade NAT, "this network", documentation, benchmarking, multicast
@@ -19,4 +19,4 @@ bool is_public_ip(const std::string& literal);
 // and not "localhost" (or a name under .localhost). Names are checked again when connecting.
 bool is_allowed_host(const std::string& host);
 
-}  // namespace skybill::webhooks
+}  // namespace skybill::outbound

@@ -1,10 +1,10 @@
-#include "skybill/webhooks/targets.hpp"
+#include "skybill/outbound/targets.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
-namespace skybill::webhooks {
+namespace skybill::outbound {
 namespace {
 
 TEST(Targets, PrivateLoopbackLinkLocalAndReservedIpv4AreNotPublic) {
@@ -72,4 +72,4 @@ TEST(Targets, SocketAddresses) {
 }
 
 }  // namespace
-}  // namespace skybill::webhooks
+}  // namespace skybill::outbound
