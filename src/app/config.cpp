@@ -112,6 +112,14 @@ const std::vector<Setting>& settings() {
            [](const std::string& v) {
              if (v != "refuse" && v != "allow") throw std::invalid_argument("expected refuse or allow");
            }),
+      text("webhooks.secret_key",
+           "64 hex characters (openssl rand -hex 32): webhook endpoint secrets are stored encrypted under it "
+           "(AES-256-GCM); empty: stored as they are",
+           &Config::webhooks_secret_key, true,
+           [](const std::string& v) {
+             bool hex = v.size() == 64 && v.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+             if (!v.empty() && !hex) throw std::invalid_argument("expected 64 hex characters, or nothing");
+           }),
       text("smtp.host", "SMTP server for e-mail (empty: e-mails are queued, not sent)", &Config::smtp_host),
       integer("smtp.port", "SMTP port", &Config::smtp_port, 1, 65535),
       text("smtp.security", "none, starttls (required) or tls (SMTPS)", &Config::smtp_security, false,

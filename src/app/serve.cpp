@@ -82,6 +82,9 @@ int serve(const Config& config) {
   booking::add_routes(router, bookings);
   invoicing::add_routes(router, bookings);
   support::add_routes(router, pool);
+  webhooks::configure_secret_key(config.webhooks_secret_key);
+  if (config.webhooks_secret_key.empty())
+    log::warn("webhook secrets are stored unencrypted: set webhooks.secret_key");
   webhooks::add_routes(router, pool, clock, config.delivery_private_targets == "allow");
   // A hold only authorises (an audit row); captured money is a payment like a transfer's.
   auto hold_sink = acquiring::default_sink(clock, config.http_public_url);

@@ -1,4 +1,5 @@
 #include "http_post.hpp"
+#include "secrets.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
@@ -59,8 +60,8 @@ std::optional<Claim> claim(db::Pool& pool, core::TimePoint now, std::chrono::mil
     c.endpoint_id = r["endpoint_id"].as<std::string>();
     c.merchant_id = r["merchant_id"].as<std::string>();
     c.url = r["url"].as<std::string>();
-    c.secrets.push_back(r["secret"].as<std::string>());
-    if (!r["previous_secret"].is_null()) c.secrets.push_back(r["previous_secret"].as<std::string>());
+    c.secrets.push_back(usable_secret(r["secret"].as<std::string>()));
+    if (!r["previous_secret"].is_null()) c.secrets.push_back(usable_secret(r["previous_secret"].as<std::string>()));
     c.event_id = r["event_id"].as<std::string>();
     c.body = event_body(c.event_id, r["topic"].as<std::string>(), db::as_time(r["created_us"]),
                         r["payload"].as<std::string>());

@@ -2,6 +2,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/url/parse.hpp>
 
+#include "secrets.hpp"
 #include "skybill/outbound/targets.hpp"
 
 #include "skybill/api/idempotency.hpp"
@@ -162,7 +163,7 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
                  auto secret = new_secret();
                  auto id = tx->exec_params1("INSERT INTO webhook_endpoints (merchant_id, url, events, secret, created_at) "
                                             "VALUES ($1::uuid, $2, $3::text[], $4, $5::timestamptz) RETURNING id",
-                                            merchant, input.url, db::text_array(input.events), secret,
+                                            merchant, input.url, db::text_array(input.events), stored_secret(secret),
                                             core::to_rfc3339(clock.now()))[0]
                                .as<std::string>();
                  auto out = *load_endpoint(tx, merchant, id, false);
@@ -246,7 +247,7 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
                  auto until = core::to_rfc3339(clock.now() + std::chrono::hours(24));
                  tx->exec_params("UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = "
                                  "$2::timestamptz, secret = $3 WHERE id = $1::uuid",
-                                 id, until, secret);
+                                 id, until, stored_secret(secret));
                  db::audit(tx, entry(req, "webhook_endpoint.secret_rotated", id), {{"previous_valid_until", until}});
                  auto out = *load_endpoint(tx, req.caller().id, id, false);
                  out["secret"] = secret;

@@ -367,6 +367,36 @@ TEST_F(WebhooksTest, ARotatedSecretSignsBesideTheOldOneForADay) {
   EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, old_secret, unix_now()), Verdict::mismatch);
 }
 
+TEST_F(WebhooksTest, SecretsAreStoredSealedAndAnInstanceWithAnotherKeySendsNothing) {
+  WebhookReceiver receiver;
+  auto& first = start();  // the tests' key
+  auto endpoint = add_endpoint(receiver.url(), {"booking.created"});
+  std::string secret = endpoint["secret"];
+  auto stored = db.scalar("SELECT secret FROM webhook_endpoints");
+  EXPECT_TRUE(stored.starts_with("sealed:v1:")) << stored;
+  EXPECT_EQ(stored.find(secret), std::string::npos);
+  EXPECT_EQ(stored.find(secret.substr(6)), std::string::npos);
+  auto r = client().post_json("/v1/webhook-endpoints/" + endpoint["id"].get<std::string>() + "/rotate-secret",
+                              nlohmann::json::object(), m.api_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(db.scalar("SELECT secret FROM webhook_endpoints").starts_with("sealed:v1:"));
+  EXPECT_TRUE(db.scalar("SELECT previous_secret FROM webhook_endpoints").starts_with("sealed:v1:"));
+  first.signal(SIGTERM);
+  ASSERT_TRUE(first.wait_exit(seconds(10)));
+
+  // Another key cannot open the secrets: nothing is sent unsigned or wrongly signed.
+  auto& other = start({{"SKYBILL_WEBHOOKS_SECRET_KEY", std::string(64, 'a')}});
+  ASSERT_EQ(HttpClient(other.port()).post_json("/v1/bookings", booking_body("SEALED-1"), m.api_key).status, 201);
+  std::this_thread::sleep_for(seconds(1));
+  EXPECT_TRUE(receiver.requests().empty());
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM webhook_attempts"), "0");
+  bool logged = false;
+  for (const auto& line : other.logs())
+    if (line.value("msg", "") == "delivery worker" && contains(line.value("error", ""), "sealed under another key"))
+      logged = true;
+  EXPECT_TRUE(logged) << "the misconfiguration is logged";
+}
+
 TEST_F(WebhooksTest, AnEndpointFailingForThreeDaysIsDisabledItsDeliveryDeadAndTheAirlineTold) {
   SmtpServer smtp;
   WebhookReceiver receiver([](const ReceivedRequest&, std::size_t) { return Reply{.status = 500}; });

@@ -137,7 +137,9 @@ Env base_env(const std::string& database_url) {
           {"SKYBILL_LOG_FORMAT", "json"},
           {"SKYBILL_DATABASE_POOL_SIZE", "4"},
           // The tests' webhook receivers listen on the loopback.
-          {"SKYBILL_DELIVERY_PRIVATE_TARGETS", "allow"}};
+          {"SKYBILL_DELIVERY_PRIVATE_TARGETS", "allow"},
+          // Endpoint secrets sealed at rest, as in production.
+          {"SKYBILL_WEBHOOKS_SECRET_KEY", "5f0c2b9e8a7d6c5b4a3928170615f4e3d2c1b0a9f8e7d6c5b4a3928170615f4e"}};
 }
 
 CliResult run_cli(const std::vector<std::string>& args, const Env& env, std::chrono::seconds timeout) {

@@ -31,6 +31,8 @@ struct Config {
   int delivery_give_up_hours = 72;
   // refuse: webhooks go to public internet addresses only; allow: also loopback and private ones.
   std::string delivery_private_targets = "refuse";
+  // 64 hex characters: webhook endpoint secrets are stored sealed under it; empty: as they are.
+  std::string webhooks_secret_key;
   std::string smtp_host;  // empty: e-mails wait, unsent, until a host is configured
   int smtp_port = 25;
   std::string smtp_security = "starttls";  // none | starttls | tls

@@ -18,6 +18,10 @@ const std::vector<std::string>& event_types();
 inline constexpr int kMaxEndpointsPerMerchant = 16;
 inline constexpr int kEventRetentionDays = 30;
 
+// Endpoint secrets are stored sealed (AES-256-GCM) under this key (64 hex characters,
+// webhooks.secret_key); empty: stored as they are. Call once at start-up, before serving.
+void configure_secret_key(std::string key_hex);
+
 // `allow_private_targets` (delivery.private_targets = allow): endpoints may name loopback and
 // private addresses; otherwise such a URL is a 422.
 void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, bool allow_private_targets);
