@@ -1,4 +1,5 @@
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "orders.hpp"
@@ -86,6 +87,23 @@ std::optional<std::string> date_param(const Request& req, const char* name, std:
   return v;
 }
 
+using Failure = std::function<nlohmann::json(db::Tx&, const std::string& id, const std::string& reason,
+                                             core::TimePoint now, const std::string& actor,
+                                             const std::string& request_id)>;
+
+// POST …/{id}/failed {"reason"} by an accountant: the bank refused or returned what {id} names.
+http::Handler failure_handler(const Context& ctx, const char* what, Failure fail) {
+  return [&ctx, what, fail](Request& req) -> awaitable<Response> {
+    require_accounting(req);
+    const auto& id = req.param("id");
+    require_uuid(id, what);
+    auto reason = reason_of(req.json());
+    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+      return Response::json(200, fail(tx, id, reason, ctx.clock.now(), audit::actor(req.caller()), req.request_id));
+    });
+  };
+}
+
 }  // namespace
 
 void add_routes(http::Router& router, const Context& ctx) {
@@ -123,16 +141,12 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, out);
   });
 
-  router.add("POST", "/v1/payouts/{id}/failed", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
-    require_accounting(req);
-    const auto& id = req.param("id");
-    require_uuid(id, "payout");
-    auto reason = reason_of(req.json());
-    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
-      return Response::json(200, fail_payout(tx, id, "", reason, ctx.clock.now(), audit::actor(req.caller()),
-                                             req.request_id));
-    });
-  });
+  router.add("POST", "/v1/payouts/{id}/failed", http::Access::staff,
+             failure_handler(ctx, "payout",
+                             [](db::Tx& tx, const std::string& id, const std::string& reason, core::TimePoint now,
+                                const std::string& actor, const std::string& request_id) {
+                               return fail_payout(tx, id, "", reason, now, actor, request_id);
+                             }));
 
   router.add("GET", "/v1/settlement-report", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
     std::vector<core::FieldError> errors;
@@ -241,15 +255,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, out);
   });
 
-  router.add("POST", "/v1/returns/{id}/failed", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
-    require_accounting(req);
-    const auto& id = req.param("id");
-    require_uuid(id, "return");
-    auto reason = reason_of(req.json());
-    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
-      return Response::json(200, fail_return(tx, id, reason, ctx.clock.now(), audit::actor(req.caller()), req.request_id));
-    });
-  });
+  router.add("POST", "/v1/returns/{id}/failed", http::Access::staff, failure_handler(ctx, "return", fail_return));
 
   router.add("POST", "/v1/payment-orders/exports", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
     require_accounting(req);

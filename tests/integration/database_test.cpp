@@ -1,10 +1,7 @@
 // The service and its database: PostgreSQL restarting or down under load, and transactions
 // kept off the I/O threads. Uses a PostgreSQL cluster of its own, so restarting it disturbs
 // no other test.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,23 +10,12 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "pages.hpp"
 
 using namespace skybill::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // scripts/pg on a cluster of this test's own.
 class Cluster {

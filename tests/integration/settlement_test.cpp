@@ -120,6 +120,35 @@ class SettlementTest : public ::testing::Test {
     EXPECT_EQ(r.status, 200) << r.body;
     return {id, r.json()["invoice"]};
   }
+  // An instance that serves the sandbox acquirer to itself (its public URL is its own port).
+  void start_with_cards(std::int64_t moment) {
+    auto port = free_port();
+    auto card_env = env;
+    card_env["SKYBILL_HTTP_PORT"] = std::to_string(port);
+    card_env["SKYBILL_HTTP_PUBLIC_URL"] = "http://127.0.0.1:" + std::to_string(port);
+    card_env["SKYBILL_JOBS_INTERVAL_MS"] = "100";
+    start_at(moment, card_env);
+  }
+  // A booking paid by card on its pay page through the sandbox acquirer; its id.
+  std::string paid_by_card(const std::string& reference) {
+    auto created = http->post_json("/v1/bookings", booking_body(reference, seconds(now - unix_now()) + hours(72)),
+                                   m.api_key);
+    EXPECT_EQ(created.status, 201) << created.body;
+    std::string id = created.json()["id"];
+    auto url = http->post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "card"}}, m.api_key)
+                   .json()["payment_url"]
+                   .get<std::string>();
+    const std::map<std::string, std::string> form = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    auto start = http->request("POST", "/pay/" + url.substr(url.rfind('/') + 1) + "/card", "", form);
+    EXPECT_EQ(start.status, 303) << start.body;
+    auto paid = http->request("POST", path_of(start.header("location")),
+                              form_encode({{"number", "4242424242424242"}, {"expiry", "12/34"}, {"cvc", "123"},
+                                           {"holder", "IVAN PETROV"}}),
+                              form);
+    EXPECT_EQ(paid.status, 303) << paid.body;
+    EXPECT_TRUE(wait_for([&] { return get("/v1/bookings/" + id)["status"] == "paid"; }));
+    return id;
+  }
   nlohmann::json import(const std::vector<Doc>& docs) {
     auto r = http->request("POST", "/v1/statements", statement(docs),
                            {{"Authorization", "Bearer " + accountant}, {"Content-Type", "text/plain"}});
@@ -509,27 +538,8 @@ TEST_F(SettlementTest, ADepositPaymentIsRefundedToTheDepositAndStaffMayRefundAny
 }
 
 TEST_F(SettlementTest, ACardPaymentIsRefundedThroughTheAcquirerInPartThenInFull) {
-  auto port = free_port();
-  auto card_env = env;
-  card_env["SKYBILL_HTTP_PORT"] = std::to_string(port);
-  card_env["SKYBILL_HTTP_PUBLIC_URL"] = "http://127.0.0.1:" + std::to_string(port);
-  card_env["SKYBILL_JOBS_INTERVAL_MS"] = "100";
-  start_at(msk("2026-11-28", 12), card_env);  // a Saturday: nothing is settled while the test runs
-  auto body = booking_body("SET-CARD", seconds(now - unix_now()) + hours(72));
-  auto created = http->post_json("/v1/bookings", body, m.api_key);
-  ASSERT_EQ(created.status, 201) << created.body;
-  std::string id = created.json()["id"];
-  auto chosen = http->post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "card"}}, m.api_key).json();
-  auto url = chosen["payment_url"].get<std::string>();
-  auto token = url.substr(url.rfind('/') + 1);
-  auto start = http->request("POST", "/pay/" + token + "/card", "", {{"Content-Type", "application/x-www-form-urlencoded"}});
-  ASSERT_EQ(start.status, 303) << start.body;
-  auto paid = http->request("POST", path_of(start.header("location")),
-                            form_encode({{"number", "4242424242424242"}, {"expiry", "12/34"}, {"cvc", "123"},
-                                         {"holder", "IVAN PETROV"}}),
-                            {{"Content-Type", "application/x-www-form-urlencoded"}});
-  ASSERT_EQ(paid.status, 303) << paid.body;
-  ASSERT_TRUE(wait_for([&] { return get("/v1/bookings/" + id)["status"] == "paid"; }));
+  start_with_cards(msk("2026-11-28", 12));  // a Saturday: nothing is settled while the test runs
+  auto id = paid_by_card("SET-CARD");
 
   auto part = refund(id, {{"lines", {1}}, {"reason", "tax refunded"}});
   ASSERT_EQ(part.status, 201) << part.body;
@@ -572,28 +582,8 @@ TEST_F(SettlementTest, ARefundStillOpenCloseToItsDeadlineOpensACase) {
 }
 
 TEST_F(SettlementTest, ACardRefundTheAcquirerRefusesFailsAndTheMoneyWaitsForStaff) {
-  auto port = free_port();
-  auto card_env = env;
-  card_env["SKYBILL_HTTP_PORT"] = std::to_string(port);
-  card_env["SKYBILL_HTTP_PUBLIC_URL"] = "http://127.0.0.1:" + std::to_string(port);
-  card_env["SKYBILL_JOBS_INTERVAL_MS"] = "100";
-  start_at(msk("2026-11-28", 12), card_env);
-  auto created = http->post_json("/v1/bookings", booking_body("SET-CARD-NO", seconds(now - unix_now()) + hours(72)),
-                                 m.api_key);
-  ASSERT_EQ(created.status, 201) << created.body;
-  std::string id = created.json()["id"];
-  auto url = http->post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "card"}}, m.api_key)
-                 .json()["payment_url"]
-                 .get<std::string>();
-  auto start = http->request("POST", "/pay/" + url.substr(url.rfind('/') + 1) + "/card", "",
-                             {{"Content-Type", "application/x-www-form-urlencoded"}});
-  ASSERT_EQ(start.status, 303) << start.body;
-  auto paid = http->request("POST", path_of(start.header("location")),
-                            form_encode({{"number", "4242424242424242"}, {"expiry", "12/34"}, {"cvc", "123"},
-                                         {"holder", "IVAN PETROV"}}),
-                            {{"Content-Type", "application/x-www-form-urlencoded"}});
-  ASSERT_EQ(paid.status, 303) << paid.body;
-  ASSERT_TRUE(wait_for([&] { return get("/v1/bookings/" + id)["status"] == "paid"; }));
+  start_with_cards(msk("2026-11-28", 12));
+  auto id = paid_by_card("SET-CARD-NO");
   // The money was already returned on the acquirer's side (say, by a chargeback): it refuses.
   db->exec("UPDATE sandbox_acquirer_sessions SET refunded_minor = captured_minor, status = 'refunded'");
 
