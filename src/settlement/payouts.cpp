@@ -76,20 +76,16 @@ std::optional<nlohmann::json> settle_currency(db::Tx& tx, const Merchant& m, con
       "AND payout_id IS NULL AND occurred_at < $3::timestamptz ORDER BY id FOR UPDATE",
       m.id, currency, cutoff_at);
   Totals t;
-  std::vector<std::int64_t> fee_items, fee_amounts;
+  std::vector<std::int64_t> item_ids, item_fees;  // exactly the items counted, each with its fee
   for (const auto& r : items) {
     auto kind = r["kind"].as<std::string>();
     std::int64_t amount = r["amount_minor"].as<long long>();
     if (amount > 0) t.payments += amount;
     else t.refunds -= amount;
-    if (kind == "payment" || kind == "guarantee") {
-      auto f = fee(m.settings.commission, amount, currency);
-      t.fees += f;
-      if (f > 0) {
-        fee_items.push_back(r["id"].as<long long>());
-        fee_amounts.push_back(f);
-      }
-    }
+    std::int64_t f = kind == "payment" || kind == "guarantee" ? fee(m.settings.commission, amount, currency) : 0;
+    t.fees += f;
+    item_ids.push_back(r["id"].as<long long>());
+    item_fees.push_back(f);
     ++t.items;
   }
   std::int64_t net = t.payments - t.refunds - t.fees;
@@ -114,14 +110,12 @@ std::optional<nlohmann::json> settle_currency(db::Tx& tx, const Merchant& m, con
       m.id, currency, day_text, cutoff_at, core::to_iso_string(due), t.payments, t.refunds, t.fees, net, t.items,
       m.settings.payee.dump(), entry_id, actor, ts);
   auto id = row[0].as<std::string>();
+  // By id, not by the cut-off again: an item committed since the SELECT above (READ COMMITTED
+  // sees it) is not in the totals, so it must wait for the next payout rather than vanish here.
   tx->exec_params(
-      "UPDATE settlement_items SET payout_id = $1::uuid WHERE merchant_id = $2::uuid AND currency = $3 "
-      "AND payout_id IS NULL AND occurred_at < $4::timestamptz",
-      id, m.id, currency, cutoff_at);
-  if (!fee_items.empty())
-    tx->exec_params("UPDATE settlement_items s SET fee_minor = f.fee FROM unnest($1::bigint[], $2::bigint[]) AS f(id, fee) "
-                    "WHERE s.id = f.id",
-                    db::bigint_array(fee_items), db::bigint_array(fee_amounts));
+      "UPDATE settlement_items s SET payout_id = $1::uuid, fee_minor = f.fee "
+      "FROM unnest($2::bigint[], $3::bigint[]) AS f(id, fee) WHERE s.id = f.id",
+      id, db::bigint_array(item_ids), db::bigint_array(item_fees));
   auto payout = payout_json(tx->exec_params1("SELECT " + kPayoutColumns + " FROM payouts WHERE id = $1::uuid", id));
   db::audit(tx, {actor, m.id, "payout.created", id, ""},
             {{"business_day", day_text}, {"net", payout["net"]}, {"fees", payout["fees"]}, {"ledger_entry_id", entry_id}},

@@ -64,11 +64,7 @@ nlohmann::json payee_of(const nlohmann::json& body) {
     if (!errors.empty()) throw core::validation_failed(std::move(errors));
     return nullptr;
   }
-  try {
-    settings_from_json({{"payee", *it}}, std::chrono::minutes(0));  // the same checks as an airline's payee
-  } catch (const core::Problem& p) {
-    for (const auto& e : p.errors) errors.push_back(e);
-  }
+  check_payee(*it, errors);  // the same checks as an airline's payee
   for (const char* field : {"name", "inn"})
     if (!it->is_object() || !it->contains(field) || !(*it)[field].is_string() || (*it)[field].get<std::string>().empty())
       errors.push_back({std::string("payee.") + field, "is required"});
@@ -100,6 +96,26 @@ http::Handler failure_handler(const Context& ctx, const char* what, Failure fail
     auto reason = reason_of(req.json());
     co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
       return Response::json(200, fail(tx, id, reason, ctx.clock.now(), audit::actor(req.caller()), req.request_id));
+    });
+  };
+}
+
+using LegAction = std::function<nlohmann::json(db::Tx&, const std::string& refund_id, const std::string& leg_id,
+                                               const nlohmann::json& body, core::TimePoint now,
+                                               const std::string& actor, const std::string& request_id)>;
+
+// POST /v1/refunds/{id}/legs/{leg}/… by an accountant; `parse` checks the body before any work.
+http::Handler leg_handler(const Context& ctx, std::function<nlohmann::json(const nlohmann::json&)> parse,
+                          LegAction act) {
+  return [&ctx, parse, act](Request& req) -> awaitable<Response> {
+    require_accounting(req);
+    const auto& id = req.param("id");
+    const auto& leg = req.param("leg");
+    require_uuid(id, "refund");
+    require_uuid(leg, "refund leg");
+    auto body = parse(req.json());
+    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+      return Response::json(200, act(tx, id, leg, body, ctx.clock.now(), audit::actor(req.caller()), req.request_id));
     });
   };
 }
@@ -208,32 +224,14 @@ void add_routes(http::Router& router, const Context& ctx) {
   });
 
   router.add("POST", "/v1/refunds/{id}/legs/{leg}/failed", http::Access::staff,
-             [&ctx](Request& req) -> awaitable<Response> {
-               require_accounting(req);
-               const auto& id = req.param("id");
-               const auto& leg = req.param("leg");
-               require_uuid(id, "refund");
-               require_uuid(leg, "refund leg");
-               auto reason = reason_of(req.json());
-               co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
-                 return Response::json(200, fail_refund_leg(tx, id, leg, reason, ctx.clock.now(),
-                                                            audit::actor(req.caller()), req.request_id));
-               });
-             });
+             leg_handler(
+                 ctx, [](const nlohmann::json& body) -> nlohmann::json { return reason_of(body); },
+                 [](db::Tx& tx, const std::string& id, const std::string& leg, const nlohmann::json& reason,
+                    core::TimePoint now, const std::string& actor, const std::string& request_id) {
+                   return fail_refund_leg(tx, id, leg, reason.get<std::string>(), now, actor, request_id);
+                 }));
 
-  router.add("POST", "/v1/refunds/{id}/legs/{leg}/retry", http::Access::staff,
-             [&ctx](Request& req) -> awaitable<Response> {
-               require_accounting(req);
-               const auto& id = req.param("id");
-               const auto& leg = req.param("leg");
-               require_uuid(id, "refund");
-               require_uuid(leg, "refund leg");
-               auto payee = payee_of(req.json());
-               co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
-                 return Response::json(200, retry_leg(tx, id, leg, payee, ctx.clock.now(), audit::actor(req.caller()),
-                                                      req.request_id));
-               });
-             });
+  router.add("POST", "/v1/refunds/{id}/legs/{leg}/retry", http::Access::staff, leg_handler(ctx, payee_of, retry_leg));
 
   router.add("POST", "/v1/reconciliation/{id}/return", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
     require_accounting(req);

@@ -16,7 +16,8 @@ bool all_digits(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
-// Payee fields the payment-order writer needs; the rest are optional.
+}  // namespace
+
 void check_payee(const nlohmann::json& p, std::vector<core::FieldError>& errors) {
   if (!p.is_object()) {
     errors.push_back({"payee", "must be an object"});
@@ -46,8 +47,6 @@ void check_payee(const nlohmann::json& p, std::vector<core::FieldError>& errors)
   text("kpp");
   text("bank");
 }
-
-}  // namespace
 
 std::int64_t fee(const Commission& c, std::int64_t amount_minor, const std::string& currency) {
   if (amount_minor <= 0) return 0;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "skybill/core/calendar.hpp"
+#include "skybill/core/problem.hpp"
 
 namespace skybill::settlement {
 
@@ -30,6 +31,11 @@ struct Settings {
   std::chrono::minutes cutoff{18 * 60};  // local time of the merchant's day that closes it
   nlohmann::json payee;                  // the airline's bank requisites (account, bic, bank, ...)
 };
+
+// Bank requisites of whom a payment order pays ({name, inn, kpp, account, bic, bank,
+// correspondent_account}): adds a FieldError ("payee.account", ...) for each bad or unknown field.
+// The account (20 digits) and BIC (9 digits) are required.
+void check_payee(const nlohmann::json& payee, std::vector<core::FieldError>& errors);
 
 // Reads merchants.settings["settlement"] (absent or null: the defaults). Throws core::Problem
 // 422 listing each bad field, as the CLI and API report it.
