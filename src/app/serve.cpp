@@ -77,7 +77,7 @@ int serve(const Config& config) {
 
   invoicing::configure_payee(gateway_requisites(config));
   http::Router router;
-  add_system_routes(router, pool, metrics, migrations);
+  add_system_routes(router, pool, metrics, migrations, calendar, clock);
   identity::add_routes(router, pool);
   booking::add_routes(router, bookings);
   invoicing::add_routes(router, bookings);
@@ -154,6 +154,9 @@ int serve(const Config& config) {
               {"version", SKYBILL_VERSION},
               {"migrations_applied_now", applied.size()},
               {"calendar_years", calendar.years()}});
+  if (auto status = calendar_status(calendar, clock); status.contains("warning"))
+    log::event(log::Level::warn, "production calendar running out",
+               {{"warning", status["warning"]}, {"last_day", status["last_day"]}, {"days_left", status["days_left"]}});
   server.run();
   senders.stop();
   pool.shutdown();

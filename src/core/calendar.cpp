@@ -123,6 +123,35 @@ std::set<int> BusinessCalendar::years() const {
   return out;
 }
 
+std::optional<Date> BusinessCalendar::covered_through(Date today) const {
+  if (!today.ok()) return std::nullopt;
+  int y = static_cast<int>(today.year());
+  if (!years_.contains(y)) return std::nullopt;
+  while (years_.contains(y + 1)) ++y;
+  return Date{std::chrono::year{y}, std::chrono::December, std::chrono::day{31}};
+}
+
+CalendarCoverage calendar_coverage(const BusinessCalendar& calendar, Date today) {
+  CalendarCoverage c;
+  c.last_day = calendar.covered_through(today);
+  if (!c.last_day) {
+    c.days_left = -1;
+    c.warn = true;
+    c.message = "no production calendar for " + year_string(static_cast<int>(today.year())) +
+                ": business days cannot be counted (payouts, refund deadlines); add config/calendars/ru-" +
+                year_string(static_cast<int>(today.year())) + ".json";
+    return c;
+  }
+  c.days_left = (sys_days{*c.last_day} - sys_days{today}).count();
+  if (c.days_left < kCalendarWarningDays) {
+    c.warn = true;
+    const int add = static_cast<int>(c.last_day->year()) + 1;
+    c.message = "the production calendar ends on " + to_iso_string(*c.last_day) + " (" + std::to_string(c.days_left) +
+                " days left): add config/calendars/ru-" + year_string(add) + ".json (docs/operations.md)";
+  }
+  return c;
+}
+
 const BusinessCalendar::Year& BusinessCalendar::year_of(Date d) const {
   if (!d.ok()) throw CalendarError("invalid date " + to_iso_string(d));
   const int year = static_cast<int>(d.year());

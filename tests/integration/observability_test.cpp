@@ -1,11 +1,13 @@
 // Health, readiness, Prometheus metrics, request ids and the access log of a running server.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "harness.hpp"
+#include "server_clock.hpp"
 
 using namespace skybill::test;
 
@@ -100,6 +102,63 @@ TEST_F(ObservabilityTest, ReadyzIsReadyWhenMigrated) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["status"], "ready");
   EXPECT_EQ(std::to_string(r.json()["migrations"].get<int>()), db->scalar("SELECT count(*) FROM schema_migrations"));
+}
+
+// The last year config/calendars has a file for (the files run without gaps: a unit test of
+// the calendar and the shipped files say so).
+int last_calendar_year() {
+  int last = 0;
+  for (const auto& f : std::filesystem::directory_iterator(source_dir() + "/config/calendars")) {
+    auto name = f.path().filename().string();  // ru-2027.json
+    if (name.starts_with("ru-") && name.ends_with(".json")) last = std::max(last, std::stoi(name.substr(3, 4)));
+  }
+  return last;
+}
+
+TEST_F(ObservabilityTest, ReadyzAndAGaugeWarnFromSixtyDaysBeforeTheProductionCalendarRunsOut) {
+  using namespace std::chrono;
+  const int year = last_calendar_year();
+  ASSERT_GT(year, 0);
+  const sys_days last_day{std::chrono::year{year} / December / 31};
+  const std::string last = std::to_string(year) + "-12-31";
+  // A server whose clock shows noon UTC `days_before` the calendar's last day.
+  auto readyz_at = [&](int days_before, std::vector<nlohmann::json>* logs = nullptr) {
+    auto moment = duration_cast<seconds>((last_day - days(days_before) + hours(12)).time_since_epoch()).count();
+    auto e = *env;
+    e["SKYBILL_CLOCK_OFFSET_SECONDS"] = clock_offset_env(seconds(moment - server_unix()));
+    ServerProcess s(e);
+    HttpClient http(s.port());
+    auto r = http.get("/readyz");
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto metrics = parse_metrics(http.get("/metrics").body);
+    EXPECT_EQ(value(metrics, "skybill_calendar_days_left"), r.json()["calendar"]["days_left"].get<double>());
+    if (logs) *logs = s.logs();
+    return r.json();
+  };
+
+  auto calm = readyz_at(60);
+  EXPECT_EQ(calm["calendar"], nlohmann::json({{"last_day", last}, {"days_left", 60}})) << calm;
+  EXPECT_EQ(calm["warnings"], nlohmann::json::array());
+
+  std::vector<nlohmann::json> logs;
+  auto soon = readyz_at(59, &logs);
+  EXPECT_EQ(soon["status"], "ready") << "the API still serves";
+  EXPECT_EQ(soon["calendar"]["days_left"], 59);
+  const std::string warning = "the production calendar ends on " + last + " (59 days left): add config/calendars/ru-" +
+                              std::to_string(year + 1) + ".json (docs/operations.md)";
+  EXPECT_EQ(soon["calendar"]["warning"], warning);
+  EXPECT_EQ(soon["warnings"], nlohmann::json::array({warning}));
+  bool logged = false;
+  for (const auto& l : logs)
+    logged = logged || (l.value("msg", "") == "production calendar running out" && l.value("level", "") == "warn" &&
+                        l.value("warning", "") == warning);
+  EXPECT_TRUE(logged) << "a warning in the start-up log";
+
+  auto gone = readyz_at(-1);
+  EXPECT_EQ(gone["calendar"]["last_day"], nullptr);
+  EXPECT_EQ(gone["calendar"]["days_left"], -1);
+  EXPECT_TRUE(contains(gone["warnings"][0].get<std::string>(), "no production calendar for " + std::to_string(year + 1)))
+      << gone;
 }
 
 TEST_F(ObservabilityTest, ReadyzIs503WhileTheSchemaDiffersAndRecovers) {

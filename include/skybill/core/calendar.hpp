@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -34,6 +35,9 @@ class BusinessCalendar {
   // The latest business day strictly before d.
   Date previous_business_day(Date d) const;
   std::set<int> years() const;
+  // The last day of the unbroken run of years with a file that holds `today` (31 December of
+  // its last year), or nullopt when today's year has no file.
+  std::optional<Date> covered_through(Date today) const;
 
   // For tests and the loader.
   struct Year {
@@ -46,6 +50,16 @@ class BusinessCalendar {
   const Year& year_of(Date d) const;
   std::map<int, Year> years_;
 };
+
+// How long the production calendar lasts, as /readyz, /metrics and the start-up log tell it.
+struct CalendarCoverage {
+  std::optional<Date> last_day;  // nullopt: today itself is not covered
+  long days_left = 0;            // from today to last_day (0 on the last day; negative: none)
+  bool warn = false;             // fewer than kCalendarWarningDays left, or not covered at all
+  std::string message;           // what to do, for people; empty when nothing is wrong
+};
+inline constexpr int kCalendarWarningDays = 60;
+CalendarCoverage calendar_coverage(const BusinessCalendar& calendar, Date today);
 
 // "2026-01-09" -> Date; throws CalendarError on a malformed or impossible date.
 Date parse_iso_date(const std::string& text);

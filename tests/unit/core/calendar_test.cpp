@@ -284,5 +284,44 @@ TEST(RussianCalendar, PreviousBusinessDaySkipsWeekendsAndTheNewYearHolidays) {
   EXPECT_THROW(ru().previous_business_day(D("2024-01-09")), CalendarError);  // no 2023/2024 file
 }
 
+BusinessCalendar years_on_file(std::initializer_list<int> years) {
+  BusinessCalendar c;
+  for (int y : years) c.add_year(y, {});
+  return c;
+}
+
+TEST(CalendarCoverage, RunsToTheEndOfTheLastYearInAnUnbrokenRun) {
+  auto c = years_on_file({2025, 2026, 2027, 2029});
+  EXPECT_EQ(c.covered_through(D("2025-03-01")), D("2027-12-31"));
+  EXPECT_EQ(c.covered_through(D("2027-12-31")), D("2027-12-31"));
+  EXPECT_EQ(c.covered_through(D("2029-06-30")), D("2029-12-31"));
+  EXPECT_EQ(c.covered_through(D("2028-01-01")), std::nullopt) << "2028 has no file";
+  EXPECT_EQ(c.covered_through(D("2024-12-31")), std::nullopt);
+}
+
+TEST(CalendarCoverage, WarnsFromSixtyDaysBeforeTheLastDay) {
+  auto c = years_on_file({2026, 2027});
+  auto far = calendar_coverage(c, D("2027-11-01"));  // 60 days before 31 December
+  EXPECT_EQ(far.days_left, 60);
+  EXPECT_FALSE(far.warn);
+  EXPECT_EQ(far.message, "");
+  auto near = calendar_coverage(c, D("2027-11-02"));
+  EXPECT_EQ(near.days_left, 59);
+  EXPECT_TRUE(near.warn);
+  EXPECT_EQ(near.message,
+            "the production calendar ends on 2027-12-31 (59 days left): add config/calendars/ru-2028.json "
+            "(docs/operations.md)");
+  auto last = calendar_coverage(c, D("2027-12-31"));
+  EXPECT_EQ(last.days_left, 0);
+  EXPECT_TRUE(last.warn);
+  auto past = calendar_coverage(c, D("2028-01-01"));
+  EXPECT_EQ(past.last_day, std::nullopt);
+  EXPECT_TRUE(past.warn);
+  EXPECT_EQ(past.days_left, -1);
+  EXPECT_EQ(past.message,
+            "no production calendar for 2028: business days cannot be counted (payouts, refund deadlines); add "
+            "config/calendars/ru-2028.json");
+}
+
 }  // namespace
 }  // namespace skybill::core
