@@ -109,10 +109,11 @@ nlohmann::json endpoint_json(const pqxx::row& r) {
           {"created_at", ts("created_us")}};
 }
 
-std::string endpoint_columns() {
+// A rotated-out secret is shown while it still signs, by the instance's clock.
+std::string endpoint_columns(core::TimePoint now) {
   return "id, url, array_to_json(events)::text AS events_json, status, " + db::epoch_us("failing_since") + " AS failing_since_us, " +
          db::epoch_us("disabled_at") + " AS disabled_at_us, " + db::epoch_us("created_at") + " AS created_us, " +
-         "CASE WHEN previous_secret_until > now() THEN " + db::epoch_us("previous_secret_until") +
+         "CASE WHEN previous_secret_until > '" + core::to_rfc3339(now) + "'::timestamptz THEN " + db::epoch_us("previous_secret_until") +
          " END AS previous_until_us";
 }
 
@@ -122,8 +123,8 @@ db::AuditEntry entry(const Request& req, std::string action, std::string subject
 }
 
 std::optional<nlohmann::json> load_endpoint(db::Tx& tx, const std::string& merchant, const std::string& id,
-                                            bool for_update) {
-  auto rows = tx->exec_params("SELECT " + endpoint_columns() +
+                                            bool for_update, core::TimePoint now) {
+  auto rows = tx->exec_params("SELECT " + endpoint_columns(now) +
                                   " FROM webhook_endpoints WHERE id = $1::uuid AND merchant_id = $2::uuid "
                                   "AND status <> 'deleted'" + (for_update ? " FOR UPDATE" : ""),
                               id, merchant);
@@ -166,18 +167,18 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
                                             merchant, input.url, db::text_array(input.events), stored_secret(secret),
                                             core::to_rfc3339(clock.now()))[0]
                                .as<std::string>();
-                 auto out = *load_endpoint(tx, merchant, id, false);
+                 auto out = *load_endpoint(tx, merchant, id, false, clock.now());
                  db::audit(tx, entry(req, "webhook_endpoint.created", id), {{"url", input.url}, {"events", input.events}});
                  out["secret"] = secret;
                  return Response::json(201, out);
                });
              });
 
-  router.add("GET", "/v1/webhook-endpoints", http::Access::merchant, [&pool](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/webhook-endpoints", http::Access::merchant, [&pool, &clock](Request& req) -> awaitable<Response> {
     nlohmann::json data = nlohmann::json::array();
     co_await pool.read([&](db::Tx& tx) {
       data = nlohmann::json::array();
-      for (const auto& r : tx->exec_params("SELECT " + endpoint_columns() +
+      for (const auto& r : tx->exec_params("SELECT " + endpoint_columns(clock.now()) +
                                                " FROM webhook_endpoints WHERE merchant_id = $1::uuid "
                                                "AND status <> 'deleted' ORDER BY created_at, id",
                                            req.caller().id))
@@ -186,10 +187,10 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
     co_return Response::json(200, {{"data", data}});
   });
 
-  router.add("GET", "/v1/webhook-endpoints/{id}", http::Access::merchant, [&pool](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/webhook-endpoints/{id}", http::Access::merchant, [&pool, &clock](Request& req) -> awaitable<Response> {
     const auto& id = endpoint_id(req);
     std::optional<nlohmann::json> out;
-    co_await pool.read([&](db::Tx& tx) { out = load_endpoint(tx, req.caller().id, id, false); });
+    co_await pool.read([&](db::Tx& tx) { out = load_endpoint(tx, req.caller().id, id, false, clock.now()); });
     if (!out) throw core::not_found("webhook endpoint");
     co_return Response::json(200, *out);
   });
@@ -198,7 +199,7 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
              [&pool, &clock](Request& req) -> awaitable<Response> {
                const auto& id = endpoint_id(req);
                co_await pool.transact([&](db::Tx& tx) {
-                 auto before = load_endpoint(tx, req.caller().id, id, true);
+                 auto before = load_endpoint(tx, req.caller().id, id, true, clock.now());
                  if (!before) throw core::not_found("webhook endpoint");
                  auto ts = core::to_rfc3339(clock.now());
                  tx->exec_params("UPDATE webhook_endpoints SET status = 'deleted', deleted_at = $2::timestamptz "
@@ -220,10 +221,10 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
   // A disabled endpoint (failing for the whole give-up period) takes events again once the
   // airline has fixed its receiver; what was dropped meanwhile can be redelivered from /v1/events.
   router.add("POST", "/v1/webhook-endpoints/{id}/enable", http::Access::merchant,
-             [&pool](Request& req) -> awaitable<Response> {
+             [&pool, &clock](Request& req) -> awaitable<Response> {
                const auto& id = endpoint_id(req);
                co_return co_await api::idempotent(pool, req, [&](db::Tx& tx) {
-                 auto before = load_endpoint(tx, req.caller().id, id, true);
+                 auto before = load_endpoint(tx, req.caller().id, id, true, clock.now());
                  if (!before) throw core::not_found("webhook endpoint");
                  if ((*before)["status"] != "disabled")
                    throw core::Problem(409, "endpoint-not-disabled", "Endpoint not disabled",
@@ -234,7 +235,7 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
                  db::Changes changes;
                  changes.set("status", "disabled", "enabled");
                  db::audit(tx, entry(req, "webhook_endpoint.enabled", id), {{"url", (*before)["url"]}}, changes);
-                 return Response::json(200, *load_endpoint(tx, req.caller().id, id, false));
+                 return Response::json(200, *load_endpoint(tx, req.caller().id, id, false, clock.now()));
                });
              });
 
@@ -242,14 +243,14 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
              [&pool, &clock](Request& req) -> awaitable<Response> {
                const auto& id = endpoint_id(req);
                co_return co_await api::idempotent(pool, req, [&](db::Tx& tx) {
-                 if (!load_endpoint(tx, req.caller().id, id, true)) throw core::not_found("webhook endpoint");
+                 if (!load_endpoint(tx, req.caller().id, id, true, clock.now())) throw core::not_found("webhook endpoint");
                  auto secret = new_secret();
                  auto until = core::to_rfc3339(clock.now() + std::chrono::hours(24));
                  tx->exec_params("UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = "
                                  "$2::timestamptz, secret = $3 WHERE id = $1::uuid",
                                  id, until, stored_secret(secret));
                  db::audit(tx, entry(req, "webhook_endpoint.secret_rotated", id), {{"previous_valid_until", until}});
-                 auto out = *load_endpoint(tx, req.caller().id, id, false);
+                 auto out = *load_endpoint(tx, req.caller().id, id, false, clock.now());
                  out["secret"] = secret;
                  out["previous_secret_valid_until"] = until;
                  return Response::json(200, out);
