@@ -7,6 +7,7 @@
 
 #include "fixtures.hpp"
 #include "harness.hpp"
+#include "server_clock.hpp"
 
 using namespace skybill::test;
 using namespace std::chrono;
@@ -21,7 +22,7 @@ nlohmann::json one_line_booking(const std::string& reference, seconds tl_ahead =
           {"contact_email", "booker@romashka.example"},
           {"passengers", {{{"first_name", "Ivan"}, {"last_name", "Petrov"}}}},
           {"segments",
-           {{{"flight", "SU1234"}, {"from", "SVO"}, {"to", "LED"}, {"departure", "2026-12-20T10:00:00+03:00"}}}},
+           {{{"flight", "SU1234"}, {"from", "SVO"}, {"to", "LED"}, {"departure", rfc3339_in(tl_ahead + days(7))}}}},
           {"lines", {{{"kind", "fare"}, {"description", "Fare Y"}, {"amount", "10000.00"}, {"vat_rate", "10"}}}},
           {"currency", "RUB"},
           {"ticketing_time_limit", rfc3339_in(tl_ahead)}};
@@ -194,7 +195,7 @@ TEST_F(AuditTest, AStaffApprovalNamesTheStaffUserAndAJobNamesItself) {
   auto id = b["id"].get<std::string>();
   ASSERT_EQ(http.post_json("/v1/bookings/" + id + "/payment-choice", {{"method", "card"}}, m.api_key).status, 200);
   auto future_env = *env;
-  future_env["SKYBILL_CLOCK_OFFSET_SECONDS"] = "3600";
+  future_env["SKYBILL_CLOCK_OFFSET_SECONDS"] = clock_offset_env(hours(1));
   future_env["SKYBILL_JOBS_INTERVAL_MS"] = "100";
   {
     ServerProcess future(future_env);

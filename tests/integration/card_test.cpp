@@ -17,6 +17,7 @@
 #include "fixtures.hpp"
 #include "harness.hpp"
 #include "pages.hpp"
+#include "server_clock.hpp"
 #include "skybill/webhooks/signature.hpp"
 
 using namespace skybill::test;
@@ -149,7 +150,7 @@ class CardTest : public ::testing::Test {
     return http->request("POST", "/v1/acquirer/callback", body, headers);
   }
   static std::string sign(const std::string& body, const std::string& secret = kSecret) {
-    return skybill::webhooks::signature_header(unix_now(), body, {secret});
+    return skybill::webhooks::signature_header(server_unix(), body, {secret});
   }
 
   std::unique_ptr<TestDatabase> db;
@@ -302,7 +303,7 @@ TEST_F(CardTest, TamperedOrMismatchedCallbacksAreRefusedAndChangeNothing) {
   altered.replace(altered.find("1149950"), 7, "1149951");
   EXPECT_EQ(post_callback(altered, sign(body)).status, 400) << "signed for another body";
   EXPECT_EQ(post_callback(body, "").status, 400) << "no signature";
-  auto old = skybill::webhooks::signature_header(unix_now() - 3600, body, {kSecret});
+  auto old = skybill::webhooks::signature_header(server_unix() - 3600, body, {kSecret});
   EXPECT_EQ(post_callback(body, old).status, 400) << "an hour-old signature is a replay";
 
   // Signed right, but for another amount or currency: refused, never converted.
@@ -359,7 +360,7 @@ TEST_F(CardTest, HoldIsAuthorisedNowAndCapturedAtTheDueDateByAnotherInstance) {
   {
     // 73 hours later the invoice is still unpaid: the job of another instance captures the hold.
     auto future_env = instance_env(base_env(*db), free_port());
-    future_env["SKYBILL_CLOCK_OFFSET_SECONDS"] = std::to_string(73 * 3600);
+    future_env["SKYBILL_CLOCK_OFFSET_SECONDS"] = clock_offset_env(hours(73));
     future_env["SKYBILL_JOBS_INTERVAL_MS"] = "100";
     ServerProcess future(future_env);
     EXPECT_TRUE(wait_for([&] { return attempt_of(id, "status") == "captured"; }));
@@ -380,7 +381,7 @@ TEST_F(CardTest, HoldIsReleasedWhenTheInvoiceIsPaidOtherwise) {
   ASSERT_EQ(attempt_of(id, "status"), "authorized");
 
   // Paid by another way (a bank transfer booked by the payments module): simulated here.
-  db->exec("UPDATE invoices SET status = 'paid', paid_minor = amount_minor, paid_at = now() WHERE booking_id = '" + id +
+  db->exec("UPDATE invoices SET status = 'paid', paid_minor = amount_minor, paid_at = " + sql_time(server_now()) + " WHERE booking_id = '" + id +
            "' AND status = 'open'");
   EXPECT_TRUE(wait_for([&] { return attempt_of(id, "status") == "released"; }));
   EXPECT_EQ(session_of(id, "status"), "released");

@@ -8,6 +8,7 @@
 
 #include "fixtures.hpp"
 #include "harness.hpp"
+#include "server_clock.hpp"
 #include "smtp_server.hpp"
 
 using namespace skybill::test;
@@ -136,7 +137,7 @@ TEST_F(NotificationsTest, AClientIsRemindedOnceTwoHoursBeforeTheTimeLimitThenTol
 
   now.signal(SIGTERM);
   ASSERT_TRUE(now.wait_exit(seconds(10)));
-  start(with_smtp({{"SKYBILL_CLOCK_OFFSET_SECONDS", "7200"}}));
+  start(with_smtp({{"SKYBILL_CLOCK_OFFSET_SECONDS", clock_offset_env(hours(2))}}));
   ASSERT_TRUE(smtp.wait_for(2, seconds(10)));
   EXPECT_EQ(smtp.messages()[1].subject, "Бронирование MAIL-TL аннулировано");
 }
@@ -215,7 +216,7 @@ TEST_F(NotificationsTest, ACreditInvoiceIsRemindedBeforeAndAfterItsDueDate) {
   EXPECT_EQ(reminders(), 1);
   now.signal(SIGTERM);
   ASSERT_TRUE(now.wait_exit(seconds(10)));
-  start(with_smtp({{"SKYBILL_CLOCK_OFFSET_SECONDS", std::to_string(4 * 86400)}}));
+  start(with_smtp({{"SKYBILL_CLOCK_OFFSET_SECONDS", clock_offset_env(days(4))}}));
   ASSERT_TRUE(smtp.wait_for(4, seconds(10)));
   std::this_thread::sleep_for(milliseconds(500));
   EXPECT_EQ(reminders(), 2) << "the day after the due date; once";

@@ -8,6 +8,7 @@
 
 #include "fixtures.hpp"
 #include "harness.hpp"
+#include "server_clock.hpp"
 
 using namespace skybill::test;
 using namespace std::chrono;
@@ -17,16 +18,19 @@ namespace {
 const std::string kOurAccount = "40702810900000000001";
 const std::string kClientInn = "7728168971";
 
+// The day the bank writes on today's statement: the servers' date, never the wall clock's.
+std::string today() { return ru_date(server_now()); }
+
 struct Doc {
-  std::string number, purpose, amount, payer_inn = kClientInn, date = "23.11.2026";
+  std::string number, purpose, amount, payer_inn = kClientInn, date = today();
 };
 
 // A 1C export as banks write it: CRLF (or LF), optional fields missing, purpose continued.
 std::string one_c(const std::vector<Doc>& docs, const std::string& eol = "\r\n") {
   std::string s = "1CClientBankExchange" + eol + "ВерсияФормата=1.03" + eol + "Кодировка=Windows" + eol +
-                  "Отправитель=Бухгалтерия" + eol + "Получатель=" + eol + "ДатаСоздания=23.11.2026" + eol +
-                  "ДатаНачала=23.11.2026" + eol + "ДатаКонца=23.11.2026" + eol + "РасчСчет=" + kOurAccount + eol +
-                  "СекцияРасчСчет" + eol + "ДатаНачала=23.11.2026" + eol + "РасчСчет=" + kOurAccount + eol +
+                  "Отправитель=Бухгалтерия" + eol + "Получатель=" + eol + "ДатаСоздания=" + today() + eol +
+                  "ДатаНачала=" + today() + eol + "ДатаКонца=" + today() + eol + "РасчСчет=" + kOurAccount + eol +
+                  "СекцияРасчСчет" + eol + "ДатаНачала=" + today() + eol + "РасчСчет=" + kOurAccount + eol +
                   "КонецРасчСчет" + eol;
   for (const auto& d : docs) {
     s += "СекцияДокумент=Платежное поручение" + eol + "Номер=" + d.number + eol + "Дата=" + d.date + eol +
@@ -82,7 +86,7 @@ TEST_F(PaymentsTest, ASureTransferPaysItsInvoiceAndTheBookingAndTheSameFileTwice
   EXPECT_EQ(invoice["payee"]["account"], kOurAccount) << "the gateway is the payee";
   EXPECT_EQ(invoice["payee"]["inn"], "7707083893");
   EXPECT_EQ(invoice["payee"]["bic"], "044525225");
-  auto file = one_c({{"101", "Оплата по счету № " + number + " от 23.11.2026, в т.ч. НДС 999.16", "11499.50"}});
+  auto file = one_c({{"101", "Оплата по счету № " + number + " от " + today() + ", в т.ч. НДС 999.16", "11499.50"}});
   auto r = import(file);
   ASSERT_EQ(r.status, 201) << r.body;
   auto s = r.json();
@@ -108,7 +112,7 @@ TEST_F(PaymentsTest, ASureTransferPaysItsInvoiceAndTheBookingAndTheSameFileTwice
   EXPECT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.json()["duplicate_file"], true);
   // The same bank document in another export (LF, another document beside it) is recorded once.
-  auto other = import(one_c({{"101", "Оплата по счету № " + number + " от 23.11.2026, в т.ч. НДС 999.16", "11499.50"},
+  auto other = import(one_c({{"101", "Оплата по счету № " + number + " от " + today() + ", в т.ч. НДС 999.16", "11499.50"},
                              {"102", "за что-то другое", "10.00", "7736207543"}},
                             "\n"));
   ASSERT_EQ(other.status, 201) << other.body;
@@ -131,7 +135,7 @@ TEST_F(PaymentsTest, HowPeopleWriteTheNumberStillMatches) {
 
   auto [b, inv_b] = invoiced("PAY-SEQ");
   std::string seq_b = std::to_string(std::stoi(inv_b["number"].get<std::string>().substr(8)));
-  r = import(one_c({{"8", "Оплата сч. " + seq_b + " от 23.11.2026", "11499.50"}}));
+  r = import(one_c({{"8", "Оплата сч. " + seq_b + " от " + today(), "11499.50"}}));
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json()["matched"], 1) << r.body;
   expect_ledger_clean();
@@ -239,7 +243,7 @@ TEST_F(PaymentsTest, WhatIsNotSureWaitsForStaffWhoMatchSplitOrSetItAside) {
 TEST_F(PaymentsTest, APaymentForAnExpiredBookingOpensACase) {
   auto [id, invoice] = invoiced("PAY-LATE");
   db->exec("UPDATE bookings SET status = 'expired' WHERE id = '" + id + "'");
-  db->exec("UPDATE invoices SET status = 'void', voided_at = now() WHERE booking_id = '" + id + "'");
+  db->exec("UPDATE invoices SET status = 'void', voided_at = " + sql_time(server_now()) + " WHERE booking_id = '" + id + "'");
   auto r = import(one_c({{"601", "Оплата по счету " + invoice["number"].get<std::string>(), "11499.50"}}));
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json()["reconciliation"], 1);
@@ -275,14 +279,14 @@ TEST_F(PaymentsTest, ACamt053StatementWithSeveralEntriesIsImported) {
   auto [b, inv_b] = invoiced("PAY-CAMT-2");
   auto entry = [](const std::string& amount, const std::string& ind, const std::string& ref, const std::string& purpose) {
     return "<Ntry><Amt Ccy=\"RUB\">" + amount + "</Amt><CdtDbtInd>" + ind +
-           "</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-23</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>" + ref +
+           "</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>" + iso_date(server_now()) + "</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>" + ref +
            "</EndToEndId></Refs><RltdPties><Dbtr><Nm>Romashka</Nm><Id><OrgId><Othr><Id>7728168971</Id><SchmeNm><Prtry>INN"
            "</Prtry></SchmeNm></Othr></OrgId></Id></Dbtr><DbtrAcct><Id><Othr><Id>40702810500000012345</Id></Othr></Id>"
            "</DbtrAcct></RltdPties><RmtInf><Ustrd>" +
            purpose + "</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>";
   };
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
-                    "<BkToCstmrStmt><GrpHdr><MsgId>1</MsgId><CreDtTm>2026-11-23T18:00:00</CreDtTm></GrpHdr><Stmt><Id>S1</Id>"
+                    "<BkToCstmrStmt><GrpHdr><MsgId>1</MsgId><CreDtTm>" + iso_date(server_now()) + "T18:00:00</CreDtTm></GrpHdr><Stmt><Id>S1</Id>"
                     "<Acct><Id><Othr><Id>" + kOurAccount + "</Id></Othr></Id></Acct>" +
                     entry("11499.50", "CRDT", "E1", "Payment for invoice " + inv_a["number"].get<std::string>()) +
                     entry("11499.50", "CRDT", "E2", "Оплата по счету " + inv_b["number"].get<std::string>()) +

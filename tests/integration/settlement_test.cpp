@@ -13,6 +13,7 @@
 #include "fixtures.hpp"
 #include "harness.hpp"
 #include "pages.hpp"
+#include "server_clock.hpp"
 
 using namespace skybill::test;
 using namespace std::chrono;
@@ -98,7 +99,7 @@ class SettlementTest : public ::testing::Test {
 
   Env at(std::int64_t moment, Env e = {}) {
     if (e.empty()) e = env;
-    e["SKYBILL_CLOCK_OFFSET_SECONDS"] = std::to_string(moment - unix_now());
+    e["SKYBILL_CLOCK_OFFSET_SECONDS"] = clock_offset_env(seconds(moment - server_unix()));
     return e;
   }
   // One instance whose clock shows `moment` (it replaces the previous one).
@@ -112,7 +113,7 @@ class SettlementTest : public ::testing::Test {
 
   // A booking with an invoice by `method` made at the instance's time; {booking id, invoice}.
   std::pair<std::string, nlohmann::json> invoiced(const std::string& reference, const std::string& method = "invoice") {
-    auto body = booking_body(reference, seconds(now - unix_now()) + hours(72));
+    auto body = booking_body(reference, seconds(now - server_unix()) + hours(72));
     auto b = http->post_json("/v1/bookings", body, m.api_key);
     EXPECT_EQ(b.status, 201) << b.body;
     std::string id = b.json()["id"];
@@ -131,7 +132,7 @@ class SettlementTest : public ::testing::Test {
   }
   // A booking paid by card on its pay page through the sandbox acquirer; its id.
   std::string paid_by_card(const std::string& reference) {
-    auto created = http->post_json("/v1/bookings", booking_body(reference, seconds(now - unix_now()) + hours(72)),
+    auto created = http->post_json("/v1/bookings", booking_body(reference, seconds(now - server_unix()) + hours(72)),
                                    m.api_key);
     EXPECT_EQ(created.status, 201) << created.body;
     std::string id = created.json()["id"];
@@ -487,7 +488,7 @@ TEST_F(SettlementTest, AGuaranteedBookingIsSettledAtOnceAndItsRefundReducesWhatT
 
 TEST_F(SettlementTest, AGuaranteeLetterIsSettledOnceStaffApproveIt) {
   start_at(msk("2026-11-24", 10));
-  auto body = booking_body("SET-LETTER", seconds(now - unix_now()) + hours(12));
+  auto body = booking_body("SET-LETTER", seconds(now - server_unix()) + hours(12));
   auto b = http->post_json("/v1/bookings", body, m.api_key);
   ASSERT_EQ(b.status, 201) << b.body;
   std::string id = b.json()["id"];
@@ -654,7 +655,7 @@ TEST_F(SettlementTest, EachAirlineIsSettledAtItsOwnCutoffInItsOwnTimeZone) {
   start_at(msk("2026-11-27", 12));
   auto [a, inv_a] = invoiced("SET-OWN-1");
   pay(inv_a, "71", "27.11.2026");
-  auto theirs = booking_body("SET-OWN-2", seconds(now - unix_now()) + hours(72));
+  auto theirs = booking_body("SET-OWN-2", seconds(now - server_unix()) + hours(72));
   auto b = http->post_json("/v1/bookings", theirs, other.api_key);
   ASSERT_EQ(b.status, 201) << b.body;
   auto inv_b = http->post_json("/v1/bookings/" + b.json()["id"].get<std::string>() + "/payment-choice",

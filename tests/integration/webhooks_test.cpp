@@ -13,6 +13,7 @@
 
 #include "fixtures.hpp"
 #include "harness.hpp"
+#include "server_clock.hpp"
 #include "skybill/webhooks/signature.hpp"
 #include "smtp_server.hpp"
 #include "webhook_receiver.hpp"
@@ -35,7 +36,6 @@ int closed_port() {
   return ntohs(addr.sin_port);
 }
 
-std::int64_t unix_now() { return duration_cast<seconds>(system_clock::now().time_since_epoch()).count(); }
 
 class WebhooksTest : public ::testing::Test {
  protected:
@@ -144,14 +144,14 @@ TEST_F(WebhooksTest, EventsArriveSignedWithTheEndpointSecretAndCarryTheObject) {
   EXPECT_EQ(event["data"]["reference"], "SIG-1");
   EXPECT_EQ(req.header("skybill-event-id"), event["id"]);
   auto header = req.header("skybill-signature");
-  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, endpoint["secret"].get<std::string>(), unix_now()),
+  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, endpoint["secret"].get<std::string>(), server_unix()),
             skybill::webhooks::Verdict::valid)
       << header;
-  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, "whsec_wrong", unix_now()),
+  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, "whsec_wrong", server_unix()),
             skybill::webhooks::Verdict::mismatch);
-  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body + " ", endpoint["secret"].get<std::string>(), unix_now()),
+  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body + " ", endpoint["secret"].get<std::string>(), server_unix()),
             skybill::webhooks::Verdict::mismatch);
-  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, endpoint["secret"].get<std::string>(), unix_now() + 301),
+  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, endpoint["secret"].get<std::string>(), server_unix() + 301),
             skybill::webhooks::Verdict::outside_tolerance);
 
   // Only the subscribed type went out; the event is listed and its delivery recorded.
@@ -266,7 +266,7 @@ TEST_F(WebhooksTest, ADeliverySentButNotRecordedBeforeKill9IsSentAgain) {
   EXPECT_EQ(db.scalar("SELECT status FROM webhook_deliveries"), "pending");
   hold = false;
   // The dead sender's lease (2 × 60 s + 10 s) ends; a new instance takes the delivery then.
-  db.exec("UPDATE webhook_deliveries SET next_attempt_at = now()");
+  db.exec("UPDATE webhook_deliveries SET next_attempt_at = " + sql_time(server_now()));
   start();
   ASSERT_TRUE(receiver.wait_for(2, seconds(10)));
   auto requests = receiver.requests();
@@ -354,17 +354,17 @@ TEST_F(WebhooksTest, ARotatedSecretSignsBesideTheOldOneForADay) {
   auto req = receiver.requests()[0];
   auto header = req.header("skybill-signature");
   using skybill::webhooks::Verdict;
-  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, new_secret, unix_now()), Verdict::valid) << header;
-  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, old_secret, unix_now()), Verdict::valid) << header;
+  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, new_secret, server_unix()), Verdict::valid) << header;
+  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, old_secret, server_unix()), Verdict::valid) << header;
 
   // After 24 h only the new secret signs.
-  db.exec("UPDATE webhook_endpoints SET previous_secret_until = now() - interval '1 second'");
+  db.exec("UPDATE webhook_endpoints SET previous_secret_until = " + sql_time(server_now(-seconds(1))));
   create_booking("ROT-2");
   ASSERT_TRUE(receiver.wait_for(2, seconds(10)));
   req = receiver.requests()[1];
   header = req.header("skybill-signature");
-  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, new_secret, unix_now()), Verdict::valid);
-  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, old_secret, unix_now()), Verdict::mismatch);
+  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, new_secret, server_unix()), Verdict::valid);
+  EXPECT_EQ(skybill::webhooks::verify_signature(header, req.body, old_secret, server_unix()), Verdict::mismatch);
 }
 
 TEST_F(WebhooksTest, SecretsAreStoredSealedAndAnInstanceWithAnotherKeySendsNothing) {
@@ -406,20 +406,28 @@ TEST_F(WebhooksTest, AnEndpointFailingForThreeDaysIsDisabledItsDeliveryDeadAndTh
               {"SKYBILL_SMTP_SECURITY", "none"}};
   auto& now = start(mail);
   auto endpoint = add_endpoint(receiver.url(), {"booking.created"});
-  create_booking("DEAD-1");
+  // Its time limit lies past the three days, so the only e-mail is the one to the airline
+  // (a booking expiring meanwhile would write to its client as well).
+  ASSERT_EQ(client().post_json("/v1/bookings", booking_body("DEAD-1", hours(150)), m.api_key).status, 201);
   ASSERT_TRUE(receiver.wait_for(1, seconds(10)));
+  // Stopped only once the failure is on record: the three days run from it.
+  auto deadline = steady_clock::now() + seconds(10);
+  while (db.scalar("SELECT count(*) FROM webhook_endpoints WHERE failing_since IS NOT NULL") == "0" &&
+         steady_clock::now() < deadline)
+    std::this_thread::sleep_for(milliseconds(20));
   now.signal(SIGTERM);
   ASSERT_TRUE(now.wait_exit(seconds(10)));
   EXPECT_EQ(db.scalar("SELECT status FROM webhook_deliveries"), "pending");
 
   // Three days and an hour later the next attempt fails too: past the give-up period.
-  mail["SKYBILL_CLOCK_OFFSET_SECONDS"] = std::to_string(73 * 3600);
+  mail["SKYBILL_CLOCK_OFFSET_SECONDS"] = clock_offset_env(hours(73));
   start(mail);
   ASSERT_TRUE(smtp.wait_for(1, seconds(15)));
   EXPECT_EQ(db.scalar("SELECT status FROM webhook_deliveries"), "dead");
   EXPECT_EQ(db.scalar("SELECT status FROM webhook_endpoints"), "disabled");
+  std::this_thread::sleep_for(seconds(1));  // time for a second e-mail that must not come
   auto mails = smtp.messages();
-  ASSERT_EQ(mails.size(), 1u);
+  ASSERT_EQ(mails.size(), 1u) << mails.back().to << ": " << mails.back().subject;
   EXPECT_EQ(mails[0].to, "ops@airline.example");
   EXPECT_TRUE(contains(mails[0].body, receiver.url())) << mails[0].body;
   auto shown = client(1).get("/v1/webhook-endpoints/" + endpoint["id"].get<std::string>(), m.api_key).json();
@@ -496,6 +504,7 @@ TEST_F(WebhooksTest, EventsAreListedNewestFirstFilteredAndKeptThirtyDays) {
   EXPECT_EQ(client().get("/v1/events?booking=" + a, m.api_key).json()["data"].size(), 2u);
   EXPECT_EQ(client().get("/v1/events?type=invoice.issued", m.api_key).json()["data"].size(), 1u);
   EXPECT_EQ(client().get("/v1/events?type=nonsense", m.api_key).status, 422);
+  // The outbox stamps events with the database's clock and keeps them 30 days by it.
   db.exec("UPDATE outbox SET created_at = now() - interval '31 days' WHERE booking_id = '" + a + "'");
   EXPECT_EQ(client().get("/v1/events", m.api_key).json()["data"].size(), 2u) << "LIST-2 and the client link";
 }

@@ -21,6 +21,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "server_clock.hpp"
+
 extern char** environ;
 
 namespace skybill::test {
@@ -135,6 +137,8 @@ Env base_env(const std::string& database_url) {
           {"SKYBILL_CONFIG", source_dir() + "/config/skybill.json"},
           {"SKYBILL_HTTP_PORT", "0"},
           {"SKYBILL_LOG_FORMAT", "json"},
+          // Every server and command runs on the suite's clock (moved far ahead in the shifted runs).
+          {"SKYBILL_CLOCK_OFFSET_SECONDS", clock_offset_env()},
           {"SKYBILL_DATABASE_POOL_SIZE", "4"},
           // The tests' webhook receivers listen on the loopback.
           {"SKYBILL_DELIVERY_PRIVATE_TARGETS", "allow"},

@@ -59,6 +59,4 @@ bool wait_for(const std::function<bool()>& done, milliseconds within) {
   return done();
 }
 
-std::int64_t unix_now() { return duration_cast<seconds>(system_clock::now().time_since_epoch()).count(); }
-
 }  // namespace skybill::test

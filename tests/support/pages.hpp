@@ -16,6 +16,5 @@ std::string path_of(const std::string& url);
 std::string form_encode(const std::map<std::string, std::string>& fields);
 // Polls `done` every 50 ms until it holds or `within` passes; its last answer.
 bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds within = std::chrono::seconds(20));
-std::int64_t unix_now();
 
 }  // namespace skybill::test
