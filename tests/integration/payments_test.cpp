@@ -17,18 +17,23 @@ namespace {
 const std::string kOurAccount = "40702810900000000001";
 const std::string kClientInn = "7728168971";
 
+// The statement's day: the day the last invoice was issued on the server's clock (a payment
+// dated before its invoice is not a sure match), never this machine's calendar.
+std::string g_day = "23.11.2026";
+
 struct Doc {
-  std::string number, purpose, amount, payer_inn = kClientInn, date = "23.11.2026";
+  std::string number, purpose, amount, payer_inn = kClientInn, date = {};
 };
 
 // A 1C export as banks write it: CRLF (or LF), optional fields missing, purpose continued.
 std::string one_c(const std::vector<Doc>& docs, const std::string& eol = "\r\n") {
   std::string s = "1CClientBankExchange" + eol + "ВерсияФормата=1.03" + eol + "Кодировка=Windows" + eol +
-                  "Отправитель=Бухгалтерия" + eol + "Получатель=" + eol + "ДатаСоздания=23.11.2026" + eol +
-                  "ДатаНачала=23.11.2026" + eol + "ДатаКонца=23.11.2026" + eol + "РасчСчет=" + kOurAccount + eol +
-                  "СекцияРасчСчет" + eol + "ДатаНачала=23.11.2026" + eol + "РасчСчет=" + kOurAccount + eol +
+                  "Отправитель=Бухгалтерия" + eol + "Получатель=" + eol + "ДатаСоздания=" + g_day + eol +
+                  "ДатаНачала=" + g_day + eol + "ДатаКонца=" + g_day + eol + "РасчСчет=" + kOurAccount + eol +
+                  "СекцияРасчСчет" + eol + "ДатаНачала=" + g_day + eol + "РасчСчет=" + kOurAccount + eol +
                   "КонецРасчСчет" + eol;
-  for (const auto& d : docs) {
+  for (auto d : docs) {
+    if (d.date.empty()) d.date = g_day;
     s += "СекцияДокумент=Платежное поручение" + eol + "Номер=" + d.number + eol + "Дата=" + d.date + eol +
          "Сумма=" + d.amount + eol + "ПлательщикСчет=40702810500000012345" + eol + "ПлательщикИНН=" + d.payer_inn +
          eol + "ПлательщикКПП=772801001" + eol + "Плательщик1=ООО \"Ромашка\"" + eol + "ПлательщикБИК=044525974" +
@@ -55,6 +60,8 @@ class PaymentsTest : public ServerSuite {
     std::string id = b.json()["id"];
     auto r = http.post_json("/v1/bookings/" + id + "/payment-choice", {{"method", method}}, m.api_key);
     EXPECT_EQ(r.status, 200) << r.body;
+    std::string issued = r.json()["invoice"]["issued_at"];
+    g_day = issued.substr(8, 2) + "." + issued.substr(5, 2) + "." + issued.substr(0, 4);
     return {id, r.json()["invoice"]};
   }
   HttpResponse import(const std::string& file, const std::string& key = {}) {
@@ -277,7 +284,8 @@ TEST_F(PaymentsTest, ACamt053StatementWithSeveralEntriesIsImported) {
   auto [b, inv_b] = invoiced("PAY-CAMT-2");
   auto entry = [](const std::string& amount, const std::string& ind, const std::string& ref, const std::string& purpose) {
     return "<Ntry><Amt Ccy=\"RUB\">" + amount + "</Amt><CdtDbtInd>" + ind +
-           "</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-23</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>" + ref +
+           "</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>" + g_day.substr(6, 4) + "-" + g_day.substr(3, 2) + "-" +
+           g_day.substr(0, 2) + "</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>" + ref +
            "</EndToEndId></Refs><RltdPties><Dbtr><Nm>Romashka</Nm><Id><OrgId><Othr><Id>7728168971</Id><SchmeNm><Prtry>INN"
            "</Prtry></SchmeNm></Othr></OrgId></Id></Dbtr><DbtrAcct><Id><Othr><Id>40702810500000012345</Id></Othr></Id>"
            "</DbtrAcct></RltdPties><RmtInf><Ustrd>" +
@@ -324,11 +332,13 @@ TEST_F(PaymentsTest, OnlyAccountingStaffImportStatements) {
 TEST_F(PaymentsTest, TheNamedInvoiceIsFoundAmongManyOpenOnesOfTheSameClient) {
   auto [id, invoice] = invoiced("PAY-MANY");
   // 60 later unpaid (overdue) invoices of the same client, copies under other numbers: the
-  // payer's unpaid invoices alone would fill the candidate list.
+  // payer's unpaid invoices alone would fill the candidate list. ZZ is no airline's series: the
+  // copies pass as numbers from before series existed (legacy_number).
   db->exec("INSERT INTO invoices (merchant_id, booking_id, client_id, number, price_version, method, currency, "
-           "amount_minor, vat_minor, status, issued_at, due_at) SELECT merchant_id, booking_id, client_id, "
-           "'ZZ-2026-' || lpad(g::text, 6, '0'), price_version, method, currency, amount_minor, vat_minor, 'overdue', "
-           "issued_at + g * interval '1 second', due_at FROM invoices, generate_series(1, 60) g "
+           "amount_minor, vat_minor, status, issued_at, due_at, legacy_number) SELECT merchant_id, booking_id, "
+           "client_id, 'ZZ-2026-' || lpad(g::text, 6, '0'), price_version, method, currency, amount_minor, vat_minor, "
+           "'overdue', "
+           "issued_at + g * interval '1 second', due_at, true FROM invoices, generate_series(1, 60) g "
            "WHERE id = '" + invoice["id"].get<std::string>() + "'");
   auto r = import(one_c({{"901", "Оплата по счету " + invoice["number"].get<std::string>(), "11499.50"}}));
   ASSERT_EQ(r.status, 201) << r.body;
