@@ -29,11 +29,15 @@ Usage: skybill <command> [options]
 Commands:
   serve                                 migrate, then serve HTTP until SIGTERM/SIGINT
   migrate                               apply pending migrations and exit
-  merchant create --name N --inn INN [--kpp K] [--timezone Europe/Moscow] [--email E] [--live]
-                                        create an airline; prints its id and a new API key (shown once);
-                                        --email is its contact address (webhook and account notices)
-  merchant update --merchant ID --email E
-                                        change an airline's contact e-mail address (audited)
+  merchant create --name N --inn INN [--kpp K] [--timezone Europe/Moscow] [--email E]
+                  [--invoice-prefix P] [--live]
+                                        create an airline; prints its id, invoice prefix and a new API key
+                                        (shown once); --email is its contact address (webhook and account
+                                        notices); without --invoice-prefix one is derived from the name
+  merchant show --merchant ID           an airline's fields, invoice series and settings
+  merchant update --merchant ID [--name N] [--email E|none] [--timezone Z] [--invoice-prefix P]
+                                        change an airline's fields (audited); a new prefix starts a new
+                                        invoice series, refused when another airline holds it
   merchant settlement --merchant ID [--commission-percent 1.5] [--commission-fixed RUB:30.00]
                     [--cutoff 18:00] [--payee-account 20 digits --payee-bic 9 digits
                     --payee-bank NAME --payee-correspondent-account 20 digits]
@@ -101,19 +105,35 @@ int cmd_merchant(const std::vector<std::string>& args) {
   identity::Accounts accounts(pool);
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "create") {
-    Options o(rest, {"name", "inn", "kpp", "timezone", "email"}, {"live"});
-    identity::MerchantInput in{o.required("name"), o.required("inn"), o.optional("kpp").value_or(""),
-                               o.optional("timezone").value_or("Europe/Moscow"), o.optional("email").value_or("")};
+    Options o(rest, {"name", "inn", "kpp", "timezone", "email", "invoice-prefix"}, {"live"});
+    identity::MerchantInput in{o.required("name"),
+                               o.required("inn"),
+                               o.optional("kpp").value_or(""),
+                               o.optional("timezone").value_or("Europe/Moscow"),
+                               o.optional("email").value_or(""),
+                               o.optional("invoice-prefix").value_or("")};
     auto m = accounts.create_merchant(in, o.flag("live"));
-    print({{"merchant_id", m.merchant_id}, {"key_id", m.key.key_id}, {"api_key", m.key.secret}});
+    print({{"merchant_id", m.merchant_id},
+           {"invoice_prefix", m.invoice_prefix},
+           {"key_id", m.key.key_id},
+           {"api_key", m.key.secret}});
+    return 0;
+  }
+  if (args[0] == "show") {
+    Options o(rest, {"merchant"}, {});
+    print(accounts.show_merchant(o.required("merchant")));
     return 0;
   }
   if (args[0] == "update") {
-    Options o(rest, {"merchant", "email"}, {});
+    Options o(rest, {"merchant", "name", "email", "timezone", "invoice-prefix"}, {});
     auto merchant = o.required("merchant");
-    auto email = o.required("email");
-    accounts.set_contact_email(merchant, email);
-    print({{"merchant_id", merchant}, {"contact_email", email}});
+    nlohmann::json patch = nlohmann::json::object();
+    if (auto v = o.optional("name")) patch["name"] = *v;
+    if (auto v = o.optional("timezone")) patch["timezone"] = *v;
+    if (auto v = o.optional("invoice-prefix")) patch["invoice_prefix"] = *v;
+    if (auto v = o.optional("email")) patch["contact_email"] = *v == "none" ? nlohmann::json(nullptr) : nlohmann::json(*v);
+    if (patch.empty()) throw UsageError("merchant update: give at least one of --name, --email, --timezone, --invoice-prefix");
+    print(accounts.update_merchant(merchant, identity::parse_merchant_patch(patch)));
     return 0;
   }
   if (args[0] == "settlement") {

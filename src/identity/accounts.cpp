@@ -19,33 +19,62 @@ void require_uuid(const std::string& value, const char* field) {
 
 }  // namespace
 
+// Call with the series lock held. `merchant_id`: the airline asking, which may resume its own.
+void require_free_prefix(db::Tx& tx, const std::string& prefix, const std::string& merchant_id) {
+  auto series = store::series_owner(tx, prefix);
+  if (series.owner == store::SeriesOwner::reserved)
+    throw core::validation_failed(
+        {{"invoice_prefix", "is reserved: invoices issued before airlines had series of their own carry it"}});
+  if (series.owner == store::SeriesOwner::merchant && series.merchant_id != merchant_id)
+    throw core::validation_failed({{"invoice_prefix", "is taken by another airline: " + prefix +
+                                                          " numbers that airline's invoices, choose another"}});
+}
+
+namespace {
+
+}  // namespace
+
 CreatedMerchant Accounts::create_merchant(const MerchantInput& raw, bool live) {
   auto in = validate_merchant(raw);
   CreatedMerchant out;
   pool_.transact_sync([&](db::Tx& tx) {
+    store::lock_invoice_series(tx);
+    if (in.invoice_prefix.empty())
+      in.invoice_prefix = derive_invoice_prefix(
+          in.name, [&](const std::string& p) { return store::series_owner(tx, p).owner != store::SeriesOwner::none; });
+    else
+      require_free_prefix(tx, in.invoice_prefix, {});
     out.merchant_id = store::insert_merchant(tx, in);
+    out.invoice_prefix = in.invoice_prefix;
     auto key = generate_key(live ? KeyKind::merchant_live : KeyKind::merchant_test);
     out.key = {store::insert_api_key(tx, out.merchant_id, live, key.hash, key.last4), key.secret};
     db::audit(tx, cli_entry(out.merchant_id, "merchant.created", out.merchant_id),
               {{"name", in.name}, {"inn", in.inn}, {"kpp", in.kpp}, {"timezone", in.timezone}},
-              db::Changes().set("contact_email", nullptr,
-                                in.contact_email.empty() ? nlohmann::json(nullptr) : nlohmann::json(in.contact_email)));
+              db::Changes()
+                  .set("contact_email", nullptr,
+                       in.contact_email.empty() ? nlohmann::json(nullptr) : nlohmann::json(in.contact_email))
+                  .set("invoice_prefix", nullptr, in.invoice_prefix));
     db::audit(tx, cli_entry(out.merchant_id, "api_key.created", out.key.key_id), {{"last4", key.last4}});
   });
   return out;
 }
 
-void Accounts::set_contact_email(const std::string& merchant_id, const std::string& email) {
-  std::vector<core::FieldError> errors;
-  if (!core::is_uuid(merchant_id)) errors.push_back({"merchant", "must be a UUID"});
-  if (!is_email_address(email)) errors.push_back({"email", "must be an e-mail address"});
-  if (!errors.empty()) throw core::validation_failed(std::move(errors));
+nlohmann::json Accounts::update_merchant(const std::string& merchant_id, const MerchantPatch& patch) {
+  require_uuid(merchant_id, "merchant");
+  nlohmann::json out;
   pool_.transact_sync([&](db::Tx& tx) {
-    auto previous = store::set_contact_email(tx, merchant_id, email);
-    if (!previous) throw core::not_found("merchant " + merchant_id);
-    db::audit(tx, cli_entry(merchant_id, "merchant.updated", merchant_id), nullptr,
-              db::Changes().set("contact_email", *previous, email));
+    identity::update_merchant(tx, merchant_id, patch, cli_entry(merchant_id, "", merchant_id));
+    out = *merchant_view(tx, merchant_id);
   });
+  return out;
+}
+
+nlohmann::json Accounts::show_merchant(const std::string& merchant_id) {
+  require_uuid(merchant_id, "merchant");
+  std::optional<nlohmann::json> out;
+  pool_.transact_sync([&](db::Tx& tx) { out = merchant_view(tx, merchant_id); });
+  if (!out) throw core::not_found("merchant " + merchant_id);
+  return *out;
 }
 
 IssuedKey Accounts::create_merchant_key(const std::string& merchant_id, bool live) {

@@ -68,8 +68,47 @@ MerchantInput validate_merchant(const MerchantInput& raw) {
   if (!known_timezone(in.timezone)) errors.push_back({"timezone", "must be an IANA time zone such as Europe/Moscow"});
   if (!in.contact_email.empty() && !is_email_address(in.contact_email))
     errors.push_back({"email", "must be an e-mail address"});
+  if (!in.invoice_prefix.empty())
+    if (auto e = invoice_prefix_error(in.invoice_prefix)) errors.push_back({"invoice_prefix", *e});
   if (!errors.empty()) throw core::validation_failed(std::move(errors));
   return in;
+}
+
+MerchantPatch parse_merchant_patch(const nlohmann::json& body) {
+  if (!body.is_object()) throw core::validation_failed({{"", "the body must be a JSON object"}});
+  std::vector<core::FieldError> errors;
+  MerchantPatch out;
+  auto text = [&](const std::string& k, const nlohmann::json& v) -> std::optional<std::string> {
+    if (v.is_string()) return trim(v.get<std::string>());
+    errors.push_back({k, "must be a string"});
+    return std::nullopt;
+  };
+  for (const auto& [k, v] : body.items()) {
+    if (k == "name") {
+      out.name = text(k, v);
+      if (out.name && (out.name->empty() || utf8_length(*out.name) > kMaxName))
+        errors.push_back({k, "must have 1 to 300 characters"});
+    } else if (k == "timezone") {
+      out.timezone = text(k, v);
+      if (out.timezone && !known_timezone(*out.timezone))
+        errors.push_back({k, "must be an IANA time zone such as Europe/Moscow"});
+    } else if (k == "invoice_prefix") {
+      out.invoice_prefix = text(k, v);
+      if (out.invoice_prefix)
+        if (auto e = invoice_prefix_error(*out.invoice_prefix)) errors.push_back({k, *e});
+    } else if (k == "contact_email") {
+      if (v.is_null()) {
+        out.contact_email = nullptr;
+      } else if (auto email = text(k, v)) {
+        out.contact_email = *email;
+        if (!is_email_address(*email)) errors.push_back({k, "must be an e-mail address or null"});
+      }
+    } else {
+      errors.push_back({k, "is not a known field"});
+    }
+  }
+  if (!errors.empty()) throw core::validation_failed(std::move(errors));
+  return out;
 }
 
 bool is_email_address(const std::string& s) { return s.size() <= kMaxEmail && std::regex_match(s, kEmail); }

@@ -18,6 +18,8 @@ nlohmann::json merchant_row(const pqxx::row& r) {
           {"timezone", r["timezone"].as<std::string>()},
           {"contact_email",
            r["contact_email"].is_null() ? nlohmann::json(nullptr) : nlohmann::json(r["contact_email"].as<std::string>())},
+          {"invoice_prefix", r["invoice_prefix"].as<std::string>()},
+          {"invoice_series", nlohmann::json::parse(r["invoice_series"].as<std::string>())},
           {"settings", nlohmann::json::parse(r["settings"].as<std::string>())},
           {"created_at", r["created_at"].as<std::string>()}};
 }
@@ -36,28 +38,61 @@ nlohmann::json client_row(const pqxx::row& r) {
 namespace {
 
 constexpr const char* kMerchantColumns =
-    "id, name, inn, kpp, timezone, contact_email, settings::text AS settings, " RFC3339("created_at") " AS created_at";
+    "id, name, inn, kpp, timezone, contact_email, invoice_prefix, settings::text AS settings, "
+    "(SELECT coalesce(json_agg(s.prefix ORDER BY s.created_at, s.prefix), '[]') FROM invoice_series s "
+    " WHERE s.merchant_id = merchants.id)::text AS invoice_series, " RFC3339("created_at") " AS created_at";
 constexpr const char* kClientColumns =
     "c.id, c.inn, c.kpp, c.name, " RFC3339("c.created_at") " AS created_at";
 
 }  // namespace
 
 std::string insert_merchant(db::Tx& tx, const MerchantInput& in) {
-  return tx->exec_params1(
-               "INSERT INTO merchants (name, inn, kpp, timezone, contact_email) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-               in.name, in.inn, null_if_empty(in.kpp), in.timezone, null_if_empty(in.contact_email))[0]
-      .as<std::string>();
+  auto id = tx->exec_params1("INSERT INTO merchants (name, inn, kpp, timezone, contact_email, invoice_prefix) "
+                             "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                             in.name, in.inn, null_if_empty(in.kpp), in.timezone, null_if_empty(in.contact_email),
+                             in.invoice_prefix)[0]
+                .as<std::string>();
+  add_series(tx, in.invoice_prefix, id);
+  return id;
+}
+
+void lock_invoice_series(db::Tx& tx) { tx->exec("SELECT pg_advisory_xact_lock(hashtext('skybill.invoice_series'))"); }
+
+Series series_owner(db::Tx& tx, const std::string& prefix) {
+  auto rows = tx->exec_params("SELECT merchant_id FROM invoice_series WHERE prefix = $1", prefix);
+  if (rows.empty()) return {};
+  if (rows[0][0].is_null()) return {SeriesOwner::reserved, {}};
+  return {SeriesOwner::merchant, rows[0][0].as<std::string>()};
+}
+
+void add_series(db::Tx& tx, const std::string& prefix, const std::string& merchant_id) {
+  tx->exec_params("INSERT INTO invoice_series (prefix, merchant_id) VALUES ($1, $2::uuid)", prefix, merchant_id);
 }
 
 bool merchant_exists(db::Tx& tx, const std::string& merchant_id) {
   return !tx->exec_params("SELECT 1 FROM merchants WHERE id = $1::uuid", merchant_id).empty();
 }
 
-std::optional<nlohmann::json> set_contact_email(db::Tx& tx, const std::string& merchant_id, const std::string& email) {
-  auto rows = tx->exec_params("SELECT contact_email FROM merchants WHERE id = $1::uuid FOR UPDATE", merchant_id);
+std::optional<nlohmann::json> lock_merchant(db::Tx& tx, const std::string& merchant_id) {
+  auto rows = tx->exec_params(
+      "SELECT name, timezone, contact_email, invoice_prefix FROM merchants WHERE id = $1::uuid FOR UPDATE", merchant_id);
   if (rows.empty()) return std::nullopt;
-  tx->exec_params("UPDATE merchants SET contact_email = $2 WHERE id = $1::uuid", merchant_id, email);
-  return rows[0][0].is_null() ? nlohmann::json(nullptr) : nlohmann::json(rows[0][0].as<std::string>());
+  const auto& r = rows[0];
+  return nlohmann::json{
+      {"name", r["name"].as<std::string>()},
+      {"timezone", r["timezone"].as<std::string>()},
+      {"contact_email",
+       r["contact_email"].is_null() ? nlohmann::json(nullptr) : nlohmann::json(r["contact_email"].as<std::string>())},
+      {"invoice_prefix", r["invoice_prefix"].as<std::string>()}};
+}
+
+void update_merchant(db::Tx& tx, const std::string& merchant_id, const nlohmann::json& after) {
+  const auto& email = after["contact_email"];
+  auto email_text = email.is_null() ? std::string() : email.get<std::string>();
+  tx->exec_params("UPDATE merchants SET name = $2, timezone = $3, contact_email = $4, invoice_prefix = $5 "
+                  "WHERE id = $1::uuid",
+                  merchant_id, after["name"].get<std::string>(), after["timezone"].get<std::string>(),
+                  email.is_null() ? nullptr : email_text.c_str(), after["invoice_prefix"].get<std::string>());
 }
 
 std::optional<nlohmann::json> merchant_json(db::Tx& tx, const std::string& merchant_id) {

@@ -13,11 +13,22 @@ namespace skybill::db { class Tx; }
 
 namespace skybill::identity::store {
 
+// Inserts the merchant with its first invoice series (in.invoice_prefix, free: see series_owner).
 std::string insert_merchant(db::Tx& tx, const MerchantInput& in);
+// Serialises the transactions that hand out invoice prefixes until commit.
+void lock_invoice_series(db::Tx& tx);
+enum class SeriesOwner { none, reserved, merchant };
+struct Series {
+  SeriesOwner owner = SeriesOwner::none;
+  std::string merchant_id;  // when owned by a merchant
+};
+Series series_owner(db::Tx& tx, const std::string& prefix);
+void add_series(db::Tx& tx, const std::string& prefix, const std::string& merchant_id);
+// The merchant's own fields, locked for update: {name, timezone, contact_email, invoice_prefix}.
+std::optional<nlohmann::json> lock_merchant(db::Tx& tx, const std::string& merchant_id);
+// Writes the fields of `after` (as lock_merchant returns them).
+void update_merchant(db::Tx& tx, const std::string& merchant_id, const nlohmann::json& after);
 bool merchant_exists(db::Tx& tx, const std::string& merchant_id);
-// Sets the merchant's contact e-mail; returns the one it replaced (null when none), or nullopt
-// when there is no such merchant.
-std::optional<nlohmann::json> set_contact_email(db::Tx& tx, const std::string& merchant_id, const std::string& email);
 std::optional<nlohmann::json> merchant_json(db::Tx& tx, const std::string& merchant_id);
 std::vector<nlohmann::json> all_merchants(db::Tx& tx);
 
@@ -46,3 +57,8 @@ struct ClientFilter {
 std::vector<nlohmann::json> linked_clients(db::Tx& tx, const std::string& merchant_id, const ClientFilter& f);
 
 }  // namespace skybill::identity::store
+
+namespace skybill::identity {
+// 422 unless `prefix` is free or already a series of `merchant_id`; call with the series lock held.
+void require_free_prefix(db::Tx& tx, const std::string& prefix, const std::string& merchant_id);
+}  // namespace skybill::identity

@@ -46,27 +46,30 @@ Invoice from_row(const pqxx::row& r) {
 }  // namespace
 
 Invoice issue_invoice(db::Tx& tx, const booking::Booking& b, const std::string& method, const std::string& status,
-                      core::TimePoint due_at, core::TimePoint now, const std::string& prefix) {
+                      core::TimePoint due_at, core::TimePoint now) {
   auto ts = core::to_rfc3339(now);
-  // The counter row stays locked until commit; a rollback returns the number.
+  // The counter row of the airline's current series stays locked until commit; a rollback
+  // returns the number.
   auto counter = tx->exec_params1(
-      "WITH y AS (SELECT extract(year FROM $2::timestamptz AT TIME ZONE timezone)::int AS year "
+      "WITH s AS (SELECT invoice_prefix AS prefix, "
+      "           extract(year FROM $2::timestamptz AT TIME ZONE timezone)::int AS year "
       "           FROM merchants WHERE id = $1::uuid) "
-      "INSERT INTO invoice_counters (merchant_id, year, last) SELECT $1::uuid, y.year, 1 FROM y "
-      "ON CONFLICT (merchant_id, year) DO UPDATE SET last = invoice_counters.last + 1 RETURNING year, last",
+      "INSERT INTO invoice_series_counters (prefix, year, last) SELECT s.prefix, s.year, 1 FROM s "
+      "ON CONFLICT (prefix, year) DO UPDATE SET last = invoice_series_counters.last + 1 RETURNING prefix, year, last",
       b.merchant_id, ts);
+  auto prefix = counter[0].as<std::string>();
   char number[64];
-  std::snprintf(number, sizeof number, "%s-%d-%06d", prefix.c_str(), counter[0].as<int>(), counter[1].as<int>());
+  std::snprintf(number, sizeof number, "%s-%d-%06d", prefix.c_str(), counter[1].as<int>(), counter[2].as<int>());
   auto t = booking::totals(b.lines);
   auto rows = tx->exec_params(
       std::string("INSERT INTO invoices AS i (merchant_id, booking_id, client_id, number, price_version, method, currency, "
-                  "amount_minor, vat_minor, status, issued_at, due_at, paid_minor, paid_at) VALUES ($1::uuid, $2::uuid, "
-                  "$3::uuid, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz, "
+                  "amount_minor, vat_minor, status, issued_at, due_at, paid_minor, paid_at, series) VALUES ($1::uuid, "
+                  "$2::uuid, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz, "
                   "CASE WHEN $10 = 'paid' THEN $8::bigint ELSE 0 END, "
-                  "CASE WHEN $10 = 'paid' THEN $11::timestamptz END) RETURNING ") +
+                  "CASE WHEN $10 = 'paid' THEN $11::timestamptz END, $13) RETURNING ") +
           kColumns,
       b.merchant_id, b.id, b.client_id, std::string(number), b.price_version, method, b.currency, t.amount_minor,
-      t.vat_minor, status, ts, core::to_rfc3339(due_at));
+      t.vat_minor, status, ts, core::to_rfc3339(due_at), prefix);
   return from_row(rows[0]);
 }
 

@@ -20,10 +20,10 @@ struct Invoice {
   std::optional<core::TimePoint> voided_at;
 };
 
-// Issues an invoice for the booking's current price, numbered without gaps per merchant and
-// year (the year in the merchant's time zone): "<prefix>-2026-000123".
+// Issues an invoice for the booking's current price, numbered without gaps in the merchant's
+// current series and year (the year in the merchant's time zone): "<prefix>-2026-000123".
 Invoice issue_invoice(db::Tx& tx, const booking::Booking& b, const std::string& method, const std::string& status,
-                      core::TimePoint due_at, core::TimePoint now, const std::string& prefix);
+                      core::TimePoint due_at, core::TimePoint now);
 // Voids the booking's unpaid (open or overdue) invoice, if any, and returns it.
 std::optional<Invoice> void_open_invoice(db::Tx& tx, const std::string& booking_id, core::TimePoint now);
 // The invoice that is not void (open, paid, ...), newest first; nullopt when none.

@@ -63,13 +63,6 @@ options::Method parse_choice(const nlohmann::json& body) {
   return *m;
 }
 
-std::string prefix_of(const nlohmann::json& settings) {
-  auto it = settings.find("invoice_prefix");
-  if (it != settings.end() && it->is_string() && !it->get<std::string>().empty() && it->get<std::string>().size() <= 8)
-    return it->get<std::string>();
-  return "SB";
-}
-
 InvoiceFilter parse_invoice_filter(const Request& req, const http::Page& page, std::vector<core::FieldError>& errors) {
   InvoiceFilter f;
   f.limit = page.fetch();
@@ -147,7 +140,7 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
                  }
                  bool paid_now = method == options::Method::deposit;
                  auto inv = issue_invoice(tx, b, method_name, paid_now ? "paid" : "open", option.due_at.value_or(now),
-                                          now, prefix_of(merchant_settings));
+                                          now);
                  auto status = option.ticket_at_once && options::is_guarantee(method) ? "ticketing_authorized"
                                                                                       : "awaiting_payment";
                  // A credit line or deposit is drawn on at once; a card hold or letter guarantees
@@ -221,8 +214,7 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
         auto settings = identity::merchant_settings(tx, merchant);
         auto method = *options::parse_method(old->method);
         auto option = options::evaluate(engine_input(tx, updated, now, true, settings_from_json(settings)), method);
-        auto inv = issue_invoice(tx, updated, old->method, "open", option.available ? *option.due_at : old->due_at, now,
-                                 prefix_of(settings));
+        auto inv = issue_invoice(tx, updated, old->method, "open", option.available ? *option.due_at : old->due_at, now);
         db::audit(tx, {actor.actor, merchant, "invoice.issued", inv.id, req.request_id},
                   {{"number", inv.number}, {"method", inv.method}, {"booking_id", b.id}, {"replaces", old->id}},
                   db::Changes().set("status", nullptr, inv.status));

@@ -122,7 +122,10 @@ http::Handler leg_handler(const Context& ctx, std::function<nlohmann::json(const
 
 }  // namespace
 
+void add_merchant_routes(http::Router& router, const Context& ctx);  // merchant_routes.cpp
+
 void add_routes(http::Router& router, const Context& ctx) {
+  add_merchant_routes(router, ctx);
   router.add("GET", "/v1/payouts", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
     std::vector<core::FieldError> errors;
     auto scope = merchant_scope(req);

@@ -650,8 +650,9 @@ TEST_F(SettlementTest, MerchantSettlementSettingsAreValidatedAndAudited) {
 TEST_F(SettlementTest, EachAirlineIsSettledAtItsOwnCutoffInItsOwnTimeZone) {
   // The other airline closes its day at 22:00, and lives in Yekaterinburg (UTC+5): 20:00 Moscow.
   ASSERT_EQ(run_cli({"merchant", "settlement", "--merchant", other.merchant_id, "--cutoff", "22:00"}, env).exit_code, 0);
-  db->exec("UPDATE merchants SET timezone = 'Asia/Yekaterinburg', settings = settings || '{\"invoice_prefix\": \"OT\"}' "
-           "WHERE id = '" + other.merchant_id + "'");
+  ASSERT_EQ(
+      run_cli({"merchant", "update", "--merchant", other.merchant_id, "--timezone", "Asia/Yekaterinburg"}, env).exit_code,
+      0);
   start_at(msk("2026-11-27", 12));
   auto [a, inv_a] = invoiced("SET-OWN-1");
   pay(inv_a, "71", "27.11.2026");

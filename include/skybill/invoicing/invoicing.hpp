@@ -14,8 +14,7 @@ namespace skybill::invoicing {
 // Merchant settings (merchants.settings) as the engine reads them. Unknown or malformed keys
 // are ignored in favour of the defaults; the product caps (30 days deferral) always hold.
 //   {"disabled_methods": ["card_hold"], "guarantee_letter_lead_minutes": 30,
-//    "invoice_due_hours": 24, "invoice_safety_margin_minutes": 60, "max_deferral_days": 30,
-//    "invoice_prefix": "SB"}
+//    "invoice_due_hours": 24, "invoice_safety_margin_minutes": 60, "max_deferral_days": 30}
 options::Settings settings_from_json(const nlohmann::json& settings);
 
 // The booking's options now and its current invoice, added to its JSON.

@@ -11,6 +11,7 @@
 
 #include "skybill/core/calendar.hpp"
 #include "skybill/core/clock.hpp"
+#include "skybill/db/journal.hpp"
 #include "skybill/http/router.hpp"
 
 namespace skybill::db {
@@ -73,8 +74,11 @@ bool confirm_outgoing(db::Tx& tx, const OutgoingPayment& doc, core::TimePoint no
 // members are removed); validates, audits, returns the result. For the command line.
 nlohmann::json configure_merchant(db::Pool& pool, const std::string& merchant_id, const nlohmann::json& patch,
                                   const std::string& actor, std::chrono::minutes default_cutoff);
+// The same in the caller's transaction; the audit row is `who` (actor, request id) acting.
+nlohmann::json configure_merchant(db::Tx& tx, const std::string& merchant_id, const nlohmann::json& patch,
+                                  db::AuditEntry who, std::chrono::minutes default_cutoff);
 
-// /v1/payouts, /v1/settlement-report, /v1/bookings/{id}/refunds, /v1/refunds, /v1/payment-orders.
+// /v1/merchants/{id} (staff: an airline's settings, read and changed), /v1/payouts, /v1/settlement-report, /v1/bookings/{id}/refunds, /v1/refunds, /v1/payment-orders.
 void add_routes(http::Router& router, const Context& ctx);
 
 }  // namespace skybill::settlement
