@@ -7,33 +7,13 @@
 
 #include <string>
 
-#include "skybill/documents/invoice_pdf.hpp"
+#include "samples.hpp"
 
 namespace skybill::documents {
 namespace {
 
-InvoicePdf typical_invoice() {
-  InvoicePdf inv;
-  inv.number = "DA-2026-000001";
-  inv.issued_on = "2026-12-07";
-  inv.due = "08.12.2026 12:00 (MSK)";
-  inv.reference = "PNR ABC123, ORD-1001";
-  inv.currency = "RUB";
-  inv.payee = {"ООО \"Скайбилл\"", "7707083893", "770701001", "40702810900000000001", "ПАО Сбербанк", "044525225",
-               "30101810400000000225"};
-  inv.payer = {"ООО \"Ромашка\"", "7728168971", "772801001", "", "", "", ""};
-  inv.lines = {{"Авиабилет SU1234 SVO-LED, Petrov Ivan, тариф Y", 1000000, "10", 90909},
-               {"Аэропортовый сбор", 49950, "22", 9007},
-               {"Сервисный сбор", 100000, "none", 0}};
-  inv.vat = {{"22", 9007}, {"10", 90909}, {"none", 0}};
-  inv.total_minor = 1149950;
-  inv.vat_total_minor = 99916;
-  inv.purpose = "Оплата по счету № DA-2026-000001 от 07.12.2026, в т.ч. НДС 999.16";
-  return inv;
-}
-
 void BM_InvoicePdf(benchmark::State& state) {
-  const auto inv = typical_invoice();
+  const auto inv = samples::invoice();
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto pdf = render_invoice_pdf(inv);

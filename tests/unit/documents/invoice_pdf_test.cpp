@@ -10,31 +10,11 @@
 #include <fstream>
 #include <memory>
 
+#include "samples.hpp"
 #include "skybill/core/problem.hpp"
 
 namespace skybill::documents {
 namespace {
-
-InvoicePdf sample(Language language = Language::ru) {
-  InvoicePdf inv;
-  inv.language = language;
-  inv.number = "DA-2026-000001";
-  inv.issued_on = "2026-12-07";
-  inv.due = "08.12.2026 12:00 (MSK)";
-  inv.reference = "PNR ABC123, ORD-1001";
-  inv.currency = "RUB";
-  inv.payee = {"ООО \"Скайбилл\"", "7707083893", "770701001", "40702810900000000001", "ПАО Сбербанк", "044525225",
-               "30101810400000000225"};
-  inv.payer = {"ООО \"Ромашка\"", "7728168971", "772801001", "", "", "", ""};
-  inv.lines = {{"Авиабилет SU1234 SVO-LED, Petrov Ivan, тариф Y", 1000000, "10", 90909},
-               {"Аэропортовый сбор", 49950, "22", 9007},
-               {"Сервисный сбор", 100000, "none", 0}};
-  inv.vat = {{"22", 9007}, {"10", 90909}, {"none", 0}};
-  inv.total_minor = 1149950;
-  inv.vat_total_minor = 99916;
-  inv.purpose = "Оплата по счету № DA-2026-000001 от 07.12.2026, в т.ч. НДС 999.16";
-  return inv;
-}
 
 std::string temp_file(const std::string& suffix, const std::string& bytes) {
   std::string path = "/tmp/skybill-invoice-XXXXXX" + suffix;
@@ -64,7 +44,7 @@ std::string pdf_text(const std::string& pdf) {
 bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
 TEST(InvoicePdf, HoldsTheFiguresTheWordsAndBothParties) {
-  auto text = pdf_text(render_invoice_pdf(sample()));
+  auto text = pdf_text(render_invoice_pdf(samples::invoice()));
   for (std::string s : {"Счёт на оплату № DA-2026-000001 от 07.12.2026", "ООО \"Скайбилл\", ИНН 7707083893, КПП 770701001",
                         "ООО \"Ромашка\", ИНН 7728168971, КПП 772801001", "ПАО Сбербанк", "БИК 044525225",
                         "30101810400000000225", "40702810900000000001", "PNR ABC123, ORD-1001",
@@ -75,14 +55,14 @@ TEST(InvoicePdf, HoldsTheFiguresTheWordsAndBothParties) {
 }
 
 TEST(InvoicePdf, InEnglish) {
-  auto text = pdf_text(render_invoice_pdf(sample(Language::en)));
+  auto text = pdf_text(render_invoice_pdf(samples::invoice(Language::en)));
   for (std::string s : {"Invoice No. DA-2026-000001 of 2026-12-07", "Eleven thousand four hundred ninety-nine roubles 50 kopecks",
                         "Including VAT 22%:", "No VAT", "3 item(s), 11,499.50 RUB in all"})
     EXPECT_TRUE(has(text, s)) << "missing: " << s << "\n" << text;
 }
 
 TEST(InvoicePdf, ItsQrCodeReadsBackAsThePaymentString) {
-  auto inv = sample();
+  auto inv = samples::invoice();
   auto pdf = temp_file(".pdf", render_invoice_pdf(inv));
   auto png = pdf.substr(0, pdf.size() - 4);
   run("pdftoppm -r 200 -png -singlefile '" + pdf + "' '" + png + "' 2>&1");
@@ -96,16 +76,16 @@ TEST(InvoicePdf, ItsQrCodeReadsBackAsThePaymentString) {
 }
 
 TEST(InvoicePdf, TheSameInvoiceGivesTheSameBytes) {
-  auto a = render_invoice_pdf(sample()), b = render_invoice_pdf(sample());
+  auto a = render_invoice_pdf(samples::invoice()), b = render_invoice_pdf(samples::invoice());
   EXPECT_TRUE(a.starts_with("%PDF-"));
   EXPECT_EQ(a, b);
-  auto other = sample();
+  auto other = samples::invoice();
   other.total_minor += 1;
   EXPECT_NE(render_invoice_pdf(other), a);
 }
 
 TEST(InvoicePdf, DetailsABankCouldNotReadAreRefusedBeforeDrawing) {
-  auto inv = sample();
+  auto inv = samples::invoice();
   inv.payee.bic = "04452522";
   inv.payee.account = "";
   try {

@@ -2,20 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "samples.hpp"
 #include "skybill/core/problem.hpp"
 
 namespace skybill::documents {
 namespace {
-
-PaymentDetails gateway() {
-  PaymentDetails d;
-  d.name = "ООО \"Скайбилл\"";
-  d.personal_acc = "40702810900000000001";
-  d.bank_name = "ПАО Сбербанк";
-  d.bic = "044525225";
-  d.corresp_acc = "30101810400000000225";
-  return d;
-}
 
 // The fields a Problem names, in order.
 std::vector<std::string> fields_of(const PaymentDetails& d) {
@@ -30,7 +21,7 @@ std::vector<std::string> fields_of(const PaymentDetails& d) {
 }
 
 TEST(PaymentQr, TheRequiredFiveComeFirstThenTheOptionalOnesInOrder) {
-  auto d = gateway();
+  auto d = samples::gateway_payment();
   d.sum_kopecks = 1149950;
   d.purpose = "Оплата по счету № DA-2026-000001 от 07.12.2026, в т.ч. НДС 999.16";
   d.payee_inn = "7707083893";
@@ -42,17 +33,17 @@ TEST(PaymentQr, TheRequiredFiveComeFirstThenTheOptionalOnesInOrder) {
 }
 
 TEST(PaymentQr, OnlyTheRequiredFields) {
-  EXPECT_EQ(payment_qr_string(gateway()),
+  EXPECT_EQ(payment_qr_string(samples::gateway_payment()),
             "ST00012|Name=ООО \"Скайбилл\"|PersonalAcc=40702810900000000001|BankName=ПАО Сбербанк|BIC=044525225|"
             "CorrespAcc=30101810400000000225");
-  auto d = gateway();
+  auto d = samples::gateway_payment();
   d.sum_kopecks = 0;
   d.payer_inn = "772816897123";
   EXPECT_TRUE(payment_qr_string(d).ends_with("|Sum=0|PayerINN=772816897123"));
 }
 
 TEST(PaymentQr, AValueHoldingTheBarTakesTheFirstSeparatorNoValueHolds) {
-  auto d = gateway();
+  auto d = samples::gateway_payment();
   d.purpose = "A|B #1; time 10:00";
   auto s = payment_qr_string(d);
   EXPECT_TRUE(s.starts_with("ST00012^Name=")) << s << ": '|', '#', ';' and ':' are taken";
@@ -60,7 +51,7 @@ TEST(PaymentQr, AValueHoldingTheBarTakesTheFirstSeparatorNoValueHolds) {
 }
 
 TEST(PaymentQr, NoFreeSeparatorIsRefused) {
-  auto d = gateway();
+  auto d = samples::gateway_payment();
   d.purpose = "|#;:^_~{}!$%&()*+,/@";
   EXPECT_EQ(fields_of(d), std::vector<std::string>{""});
 }
@@ -79,7 +70,7 @@ TEST(PaymentQr, EveryBrokenRuleIsNamed) {
 }
 
 TEST(PaymentQr, LengthsAreCountedInCharactersNotBytes) {
-  auto d = gateway();
+  auto d = samples::gateway_payment();
   d.bank_name = std::string(45 / 1, 'x');
   EXPECT_NO_THROW(payment_qr_string(d));
   d.bank_name = "";
@@ -88,18 +79,18 @@ TEST(PaymentQr, LengthsAreCountedInCharactersNotBytes) {
   d.bank_name += "б";
   EXPECT_EQ(fields_of(d), std::vector<std::string>{"bank_name"});
 
-  d = gateway();
+  d = samples::gateway_payment();
   d.purpose = std::string(160, 'p');
   EXPECT_NO_THROW(payment_qr_string(d));
   d.purpose += "p";
   EXPECT_EQ(fields_of(d), std::vector<std::string>{"purpose"});
-  d = gateway();
+  d = samples::gateway_payment();
   d.purpose = "line one\nline two";
   EXPECT_EQ(fields_of(d), std::vector<std::string>{"purpose"});
 }
 
 TEST(PaymentQr, TheRequiredBlockFitsInThreeHundredBytes) {
-  auto d = gateway();
+  auto d = samples::gateway_payment();
   d.name = "";
   for (int i = 0; i < 160; ++i) d.name += "Щ";  // 320 bytes: within 160 characters, past 300 bytes
   EXPECT_EQ(fields_of(d), std::vector<std::string>{""});
@@ -108,7 +99,7 @@ TEST(PaymentQr, TheRequiredBlockFitsInThreeHundredBytes) {
 }
 
 TEST(PaymentQr, TheLargestSumTheStandardAllows) {
-  auto d = gateway();
+  auto d = samples::gateway_payment();
   d.sum_kopecks = 999'999'999'999'999'999;
   EXPECT_TRUE(payment_qr_string(d).ends_with("|Sum=999999999999999999"));
   d.sum_kopecks = 1'000'000'000'000'000'000;
@@ -116,7 +107,7 @@ TEST(PaymentQr, TheLargestSumTheStandardAllows) {
 }
 
 TEST(PaymentQr, KppTakesLettersOnlyInItsFifthAndSixthPlaces) {
-  auto d = gateway();
+  auto d = samples::gateway_payment();
   d.kpp = "7707AB001";
   EXPECT_TRUE(payment_qr_string(d).ends_with("|KPP=7707AB001"));
   d.kpp = "A70701001";

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 
+#include "samples.hpp"
 #include "skybill/documents/payment_qr.hpp"
 
 namespace skybill::documents {
@@ -47,12 +48,7 @@ std::string decode(const std::string& image) {
 }
 
 PaymentDetails invoice_payment() {
-  PaymentDetails d;
-  d.name = "ООО \"Скайбилл\"";
-  d.personal_acc = "40702810900000000001";
-  d.bank_name = "ПАО Сбербанк";
-  d.bic = "044525225";
-  d.corresp_acc = "30101810400000000225";
+  auto d = samples::gateway_payment();
   d.sum_kopecks = 1149950;
   d.purpose = "Оплата по счету № DA-2026-000001, в т.ч. НДС 999.16";
   d.payee_inn = "7707083893";
