@@ -40,7 +40,6 @@ struct InvoicePdf {
   std::vector<InvoiceLine> lines;
   std::vector<InvoiceVat> vat;  // per rate, in the order to print
   std::int64_t total_minor = 0;
-  std::int64_t vat_total_minor = 0;
   std::string purpose;     // the payment purpose the QR carries
 };
 

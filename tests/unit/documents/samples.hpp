@@ -32,7 +32,6 @@ inline InvoicePdf invoice(Language language = Language::ru) {
                {"Сервисный сбор", 100000, "none", 0}};
   inv.vat = {{"22", 9007}, {"10", 90909}, {"none", 0}};
   inv.total_minor = 1149950;
-  inv.vat_total_minor = 99916;
   inv.purpose = "Оплата по счету № DA-2026-000001 от 07.12.2026, в т.ч. НДС 999.16";
   return inv;
 }
