@@ -1,5 +1,6 @@
-// The invoice PDF's cost per document, printed beside its floor: the same A4 PDF surface with
-// one line of the same font and no data bound, which any cairo + pango document pays.
+// The cost per document of the invoice PDF and of the closing documents (УПД, УКД, itinerary
+// receipt), printed beside their floor: the same A4 PDF surface with one line of the same font
+// and no data bound, which any cairo + pango document pays.
 //   build/release/bench/documents/documents_bench
 #include <benchmark/benchmark.h>
 #include <cairo-pdf.h>
@@ -7,7 +8,11 @@
 
 #include <string>
 
+#include "closing_samples.hpp"
 #include "samples.hpp"
+#include "skybill/documents/correction_pdf.hpp"
+#include "skybill/documents/receipt_pdf.hpp"
+#include "skybill/documents/upd_pdf.hpp"
 
 namespace skybill::documents {
 namespace {
@@ -23,6 +28,42 @@ void BM_InvoicePdf(benchmark::State& state) {
   state.counters["pdf_bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_InvoicePdf)->Unit(benchmark::kMillisecond);
+
+template <typename Document, typename Render>
+void render_each(benchmark::State& state, const Document& document, Render render) {
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    auto pdf = render(document);
+    bytes = pdf.size();
+    benchmark::DoNotOptimize(pdf);
+  }
+  state.counters["pdf_bytes"] = static_cast<double>(bytes);
+}
+
+void BM_UpdPdf(benchmark::State& state) { render_each(state, samples::upd(), render_upd_pdf); }
+BENCHMARK(BM_UpdPdf)->Unit(benchmark::kMillisecond);
+
+// 60 lines over three sheets: the cost of laying out and drawing a long table.
+void BM_UpdPdfSixtyLines(benchmark::State& state) {
+  Upd u = samples::upd();
+  u.lines.clear();
+  u.total_minor = u.vat_minor = 0;
+  for (int i = 0; i < 60; ++i) {
+    auto line = samples::ticket_lines()[static_cast<std::size_t>(i % 3)];
+    line.number = i + 1;
+    u.total_minor += line.amount_minor;
+    u.vat_minor += line.vat_minor;
+    u.lines.push_back(line);
+  }
+  render_each(state, u, render_upd_pdf);
+}
+BENCHMARK(BM_UpdPdfSixtyLines)->Unit(benchmark::kMillisecond);
+
+void BM_CorrectionPdf(benchmark::State& state) { render_each(state, samples::correction(), render_correction_pdf); }
+BENCHMARK(BM_CorrectionPdf)->Unit(benchmark::kMillisecond);
+
+void BM_ReceiptPdf(benchmark::State& state) { render_each(state, samples::receipt(), render_receipt_pdf); }
+BENCHMARK(BM_ReceiptPdf)->Unit(benchmark::kMillisecond);
 
 cairo_status_t append(void* out, const unsigned char* data, unsigned int n) {
   static_cast<std::string*>(out)->append(reinterpret_cast<const char*>(data), n);

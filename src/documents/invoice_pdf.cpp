@@ -1,18 +1,16 @@
 #include "skybill/documents/invoice_pdf.hpp"
 
-#include <cairo-pdf.h>
-#include <pango/pangocairo.h>
+#include <algorithm>
+#include <cstdio>
 
-#include <memory>
-#include <stdexcept>
-
+#include "painter.hpp"
 #include "skybill/core/money.hpp"
 #include "skybill/documents/qr.hpp"
 
 namespace skybill::documents {
 namespace {
 
-constexpr double kPageWidth = 595.28, kPageHeight = 841.89, kMargin = 42;
+constexpr double kPageWidth = 595.28, kMargin = 42;
 constexpr double kQrSide = 112;
 
 struct Labels {
@@ -29,81 +27,10 @@ const Labels kEn{"Invoice No.", "of", "Payee", "Payee's bank", "BIC", "Corr. acc
                  "No VAT", "Amount due:", "%d item(s), %s %s in all", "In words:",
                  "Pay by:", "Payment purpose:", "Scan the QR code in a banking app to pay"};
 
-std::string money_text(std::int64_t minor, const std::string& currency, Language language) {
-  std::string plain = core::Money(minor, core::currency(currency)).to_string();  // "-11499.50"
-  bool negative = !plain.empty() && plain[0] == '-';
-  if (negative) plain.erase(0, 1);
-  auto dot = plain.find('.');
-  std::string whole = plain.substr(0, dot), fraction = dot == std::string::npos ? "" : plain.substr(dot + 1);
-  const std::string group = language == Language::ru ? "\u00A0" : ",";
-  std::string grouped;
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += group;
-    grouped += whole[i];
-  }
-  if (!fraction.empty()) grouped += (language == Language::ru ? "," : ".") + fraction;
-  return (negative ? "-" : "") + grouped;
-}
-
-// "2026-12-07" -> "07.12.2026"
-std::string ru_date(const std::string& iso) {
-  if (iso.size() != 10) return iso;
-  return iso.substr(8, 2) + "." + iso.substr(5, 2) + "." + iso.substr(0, 4);
-}
-
-class Painter {
- public:
-  explicit Painter(cairo_t* cr) : cr_(cr), layout_(pango_cairo_create_layout(cr), g_object_unref) {}
-
-  // Draws `text` in a box `width` wide at (x, y); returns its height.
-  double text(double x, double y, double width, const std::string& s, double size, bool bold = false,
-              PangoAlignment align = PANGO_ALIGN_LEFT) {
-    std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> font(
-        pango_font_description_from_string("DejaVu Sans"), pango_font_description_free);
-    pango_font_description_set_absolute_size(font.get(), size * PANGO_SCALE);
-    pango_font_description_set_weight(font.get(), bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_layout_set_font_description(layout_.get(), font.get());
-    pango_layout_set_width(layout_.get(), static_cast<int>(width * PANGO_SCALE));
-    pango_layout_set_wrap(layout_.get(), PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(layout_.get(), align);
-    pango_layout_set_text(layout_.get(), s.c_str(), static_cast<int>(s.size()));
-    cairo_move_to(cr_, x, y);
-    pango_cairo_show_layout(cr_, layout_.get());
-    int w = 0, h = 0;
-    pango_layout_get_size(layout_.get(), &w, &h);
-    return static_cast<double>(h) / PANGO_SCALE;
-  }
-
-  void line(double x1, double y1, double x2, double y2, double width = 0.6) {
-    cairo_set_line_width(cr_, width);
-    cairo_move_to(cr_, x1, y1);
-    cairo_line_to(cr_, x2, y2);
-    cairo_stroke(cr_);
-  }
-
-  void qr(const QrCode& code, double x, double y, double side) {
-    const double module = side / (code.size + 8);  // with the 4-module quiet zone
-    for (int r = 0; r < code.size; ++r)
-      for (int c = 0; c < code.size; ++c)
-        if (code.at(c, r)) cairo_rectangle(cr_, x + (c + 4) * module, y + (r + 4) * module, module, module);
-    cairo_fill(cr_);
-  }
-
- private:
-  cairo_t* cr_;
-  std::unique_ptr<PangoLayout, decltype(&g_object_unref)> layout_;
-};
-
-cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {
-  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 void draw(cairo_t* cr, const InvoicePdf& inv, const std::string& payment) {
   const Labels& l = inv.language == Language::ru ? kRu : kEn;
   const bool ru = inv.language == Language::ru;
   Painter p(cr);
-  cairo_set_source_rgb(cr, 0, 0, 0);
   const double right = kPageWidth - kMargin, width = right - kMargin;
   const double left_width = width - kQrSide - 12;
   auto money = [&](std::int64_t minor) { return money_text(minor, inv.currency, inv.language); };
@@ -205,27 +132,10 @@ std::string invoice_payment_string(const InvoicePdf& inv) {
 
 std::string render_invoice_pdf(const InvoicePdf& inv) {
   const std::string payment = invoice_payment_string(inv);  // refuses bad details before drawing
-  std::string out;
-  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-      cairo_pdf_surface_create_for_stream(append_to_string, &out, kPageWidth, kPageHeight), cairo_surface_destroy);
-  // Fixed dates keep the bytes (and the stored hash) the same for the same invoice.
-  const std::string stamp = inv.issued_on + "T00:00:00";
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, stamp.c_str());
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, stamp.c_str());
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
-                                 ((inv.language == Language::ru ? "Счёт " : "Invoice ") + inv.number).c_str());
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "skybill");
-  {
-    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()), cairo_destroy);
-    draw(cr.get(), inv, payment);
-    cairo_show_page(cr.get());
-    if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS)
-      throw std::runtime_error(std::string("cairo: ") + cairo_status_to_string(cairo_status(cr.get())));
-  }
-  cairo_surface_finish(surface.get());
-  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-    throw std::runtime_error(std::string("cairo: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
-  return out;
+  std::string title = inv.language == Language::ru ? "Счёт " : "Invoice ";
+  PdfDocument pdf(Orientation::portrait, title.append(inv.number), inv.issued_on);
+  draw(pdf.cr(), inv, payment);
+  return pdf.finish();
 }
 
 }  // namespace skybill::documents
