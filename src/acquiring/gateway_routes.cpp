@@ -1,6 +1,7 @@
 // skybill's side of card payments: the hosted payment page, the start of a card payment at
 // the acquirer, the page the payer comes back to, and the acquirer's signed callback.
 #include <boost/asio/awaitable.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "context.hpp"
@@ -38,7 +39,23 @@ std::string date_of(core::TimePoint t) {
   return s.substr(0, 10) + " " + s.substr(11, 5) + " UTC";
 }
 
-std::string details(const PayTarget& t) {
+// The closing documents, each a link to its stored PDF (and the XML for EDO).
+std::string documents_list(const PayTarget& t, const std::string& token) {
+  static const std::map<std::string, std::string> titles = {
+      {"invoice", "Invoice"}, {"upd", "Universal transfer document (UPD)"}, {"receipt", "Itinerary receipt"},
+      {"correction", "Correction document (UKD)"}};
+  if (t.documents.empty()) return "";
+  std::string out = "<h2>Documents</h2>\n<ul>\n";
+  for (const auto& d : t.documents) {
+    auto base = "/pay/" + html::escape(token) + "/documents/" + html::escape(d.id);
+    out += "<li><a href=\"" + base + ".pdf\">" + html::escape(titles.at(d.kind) + " " + d.number) + " (PDF)</a>";
+    if (d.has_xml) out += " · <a href=\"" + base + ".xml\">XML for EDO</a>";
+    out += "</li>\n";
+  }
+  return out + "</ul>\n";
+}
+
+std::string details(const PayTarget& t, const std::string& token) {
   std::string out = "<dl><dt>Airline</dt><dd>" + html::escape(t.merchant_name) + "</dd><dt>Booking</dt><dd>" +
                     html::escape(t.reference) + "</dd>";
   if (t.invoice) {
@@ -48,7 +65,7 @@ std::string details(const PayTarget& t) {
       out += "<dt>Still due</dt><dd>" + html::escape(html::money(t.invoice->due_minor(), t.invoice->currency)) +
              "</dd>";
   }
-  return out + "</dl>\n";
+  return out + "</dl>\n" + documents_list(t, token);
 }
 
 Response link_not_found() {
@@ -65,17 +82,17 @@ const Attempt* live_hold(const std::vector<Attempt>& attempts, const std::string
 Response pay_page(const PayTarget& t, const std::vector<Attempt>& attempts, const std::string& token) {
   const auto& inv = t.invoice;
   if (!inv || !inv->by_card())
-    return html::respond(200, "Payment", details(t) + "<p>No card payment is due for this booking.</p>\n");
-  if (inv->status == "paid") return html::respond(200, "Payment", details(t) + "<p>This invoice is paid. Thank you.</p>\n");
+    return html::respond(200, "Payment", details(t, token) + "<p>No card payment is due for this booking.</p>\n");
+  if (inv->status == "paid") return html::respond(200, "Payment", details(t, token) + "<p>This invoice is paid. Thank you.</p>\n");
   if (!inv->unpaid() || t.status == "cancelled" || t.status == "expired" || t.status == "ticketing_failed")
-    return html::respond(200, "Payment", details(t) + "<p>This invoice can no longer be paid.</p>\n");
+    return html::respond(200, "Payment", details(t, token) + "<p>This invoice can no longer be paid.</p>\n");
   if (const auto* hold = live_hold(attempts, inv->id))
     return html::respond(200, "Payment",
-                         details(t) + "<p>" + html::escape(html::money(hold->amount_minor, hold->currency)) +
+                         details(t, token) + "<p>" + html::escape(html::money(hold->amount_minor, hold->currency)) +
                              " is held on card •••• " + html::escape(hold->card_last4.value_or("")) +
                              ". It will be charged on " + html::escape(date_of(inv->due_at)) +
                              " unless the invoice is paid otherwise before; then the hold is released.</p>\n");
-  std::string body = details(t);
+  std::string body = details(t, token);
   bool hold = inv->method == "card_hold";
   if (hold)
     body += "<p>The amount is held on your card now and charged on " + html::escape(date_of(inv->due_at)) +
@@ -106,7 +123,7 @@ Response result_page(const PayTarget& t, const Attempt& a, const std::string& to
   } else {
     text = "The invoice could no longer take this payment; the money is returned to card •••• " + card + ".";
   }
-  std::string body = details(t) + "<p>" + text + "</p>\n";
+  std::string body = details(t, token) + "<p>" + text + "</p>\n";
   if (retry) body += "<p><a href=\"/pay/" + html::escape(token) + "\">Try again</a></p>\n";
   return html::respond(200, "Payment", body);
 }

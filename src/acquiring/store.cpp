@@ -84,12 +84,17 @@ std::optional<PayTarget> load_pay_target(db::Tx& tx, const std::string& pay_toke
   if (rows.empty()) return std::nullopt;
   const auto& r = rows[0];
   PayTarget t{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-              r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<std::string>(), std::nullopt};
+              r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<std::string>(), std::nullopt, {}};
   auto inv = tx->exec_params("SELECT " + kInvoiceColumns +
                                  " FROM invoices i WHERE i.booking_id = $1::uuid AND i.status <> 'void' "
                                  "ORDER BY i.issued_at DESC, i.id DESC LIMIT 1",
                              t.booking_id);
   if (!inv.empty()) t.invoice = invoice_from(inv[0], 0);
+  for (const auto& d : tx->exec_params(
+           "SELECT id, kind, number, xml IS NOT NULL FROM documents WHERE booking_id = $1::uuid "
+           "AND kind IN ('invoice', 'upd', 'receipt', 'correction') ORDER BY issued_at, number",
+           t.booking_id))
+    t.documents.push_back({d[0].as<std::string>(), d[1].as<std::string>(), d[2].as<std::string>(), d[3].as<bool>()});
   return t;
 }
 

@@ -22,9 +22,16 @@ struct PayInvoice {
 };
 
 // A booking as its payer sees it through the pay link, with its current (not void) invoice.
+// A closing document the client may download from its page.
+struct PayDocument {
+  std::string id, kind, number;
+  bool has_xml = false;
+};
+
 struct PayTarget {
   std::string booking_id, merchant_id, merchant_name, reference, status, currency;
   std::optional<PayInvoice> invoice;
+  std::vector<PayDocument> documents;  // invoice, УПД, receipts, corrections: oldest first
 };
 
 // nullopt for an unknown token. `lock` takes the booking's row (every change of a booking is

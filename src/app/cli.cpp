@@ -16,6 +16,7 @@
 #include "skybill/db/pool.hpp"
 #include "skybill/identity/accounts.hpp"
 #include "skybill/identity/credit.hpp"
+#include "skybill/issuing/issuing.hpp"
 #include "skybill/ledger/ledger.hpp"
 #include "skybill/log/log.hpp"
 
@@ -43,6 +44,11 @@ Commands:
                     --payee-bank NAME --payee-correspondent-account 20 digits]
                     [--payee-name N --payee-inn INN --payee-kpp K]
                                         set how an airline is settled (audited); "none" clears a value
+  merchant documents --merchant ID [--address A] [--signer "Surname Name [Patronymic]"
+                    --signer-position P] [--edo-id ID] [--delivery none|edo|post]
+                    [--postal-address A] [--vat-invoice yes|no]
+                                        what an airline's closing documents say of it (audited);
+                                        "none" clears a value
   merchant key create --merchant ID [--live]
                                         issue another API key for a merchant
   merchant key revoke --key-id ID       revoke a merchant API key at once
@@ -164,6 +170,34 @@ int cmd_merchant(const std::vector<std::string>& args) {
     auto after = settlement::configure_merchant(pool, merchant, patch, "cli",
                                                 settlement::parse_cutoff(config.settlement_cutoff));
     print({{"merchant_id", merchant}, {"settlement", after}});
+    return 0;
+  }
+  if (args[0] == "documents") {
+    Options o(rest, {"merchant", "address", "signer", "signer-position", "edo-id", "delivery", "postal-address",
+                     "vat-invoice"},
+              {});
+    auto merchant = o.required("merchant");
+    nlohmann::json patch = nlohmann::json::object();
+    auto set = [&](const char* flag, const char* field) {
+      if (auto v = o.optional(flag)) patch[field] = *v == "none" ? nlohmann::json(nullptr) : nlohmann::json(*v);
+    };
+    set("address", "address");
+    set("edo-id", "edo_id");
+    set("delivery", "delivery");
+    set("postal-address", "postal_address");
+    if (auto v = o.optional("vat-invoice")) {
+      if (*v != "yes" && *v != "no") throw UsageError("--vat-invoice takes yes (УПД СЧФДОП) or no (ДОП)");
+      patch["vat_invoice"] = *v == "yes";
+    }
+    if (auto name = o.optional("signer")) {
+      auto signer = issuing::signer_from_name(*name, o.optional("signer-position").value_or(""));
+      patch["signer"] = {{"last_name", signer.last_name}, {"first_name", signer.first_name},
+                         {"middle_name", signer.middle_name}, {"position", signer.position}};
+    } else if (o.optional("signer-position")) {
+      throw UsageError("--signer-position goes with --signer");
+    }
+    if (patch.empty()) throw UsageError("merchant documents: give at least one setting to change");
+    print({{"merchant_id", merchant}, {"documents", issuing::configure_merchant_documents(pool, merchant, patch, "cli")}});
     return 0;
   }
   if (args[0] == "key" && args.size() >= 2) {

@@ -143,6 +143,34 @@ const std::vector<Setting>& settings() {
            false, digits("correspondent account", 20)),
       text("gateway.account", "the gateway's settlement account; statements are for it",
            &Config::gateway_account, false, digits("settlement account", 20)),
+      text("gateway.address", "the gateway's legal address (its commission documents)", &Config::gateway_address),
+      text("gateway.edo_id", "the gateway's EDO participant id (sender of its documents)", &Config::gateway_edo_id),
+      text("gateway.signer", "who signs the gateway's documents: surname and given name (and patronymic)",
+           &Config::gateway_signer, false,
+           [](const std::string& v) {
+             if (v.find(' ') == std::string::npos) throw std::invalid_argument("expected a surname and a given name");
+           }),
+      text("gateway.signer_position", "the signer's position", &Config::gateway_signer_position, false,
+           [](const std::string& v) {
+             if (v.empty()) throw std::invalid_argument("expected a position");
+           }),
+      text("gateway.document_series", "prefix of the gateway's own document numbers (SKY-C-2026-000001)",
+           &Config::gateway_document_series, false,
+           [](const std::string& v) {
+             bool ok = v.size() >= 2 && v.size() <= 8 && std::isupper(static_cast<unsigned char>(v[0])) &&
+                       v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == std::string::npos;
+             if (!ok) throw std::invalid_argument("expected 2 to 8 capital letters and digits, a letter first");
+           }),
+      text("gateway.commission_vat", "VAT rate of the gateway's commission: 22, 20, 10, 0 or none",
+           &Config::gateway_commission_vat, false,
+           [](const std::string& v) {
+             if (v != "22" && v != "20" && v != "10" && v != "0" && v != "none")
+               throw std::invalid_argument("expected 22, 20, 10, 0 or none");
+           }),
+      text("documents.edo_dir", "directory the built-in file-drop EDO operator works in (empty: EDO waits)",
+           &Config::documents_edo_dir),
+      integer("documents.interval_ms", "how often new events are looked at for documents to issue and EDO to send",
+              &Config::documents_interval_ms, 10, 3'600'000),
       text("acquirer.callback_secret", "signs and verifies the card acquirer's callbacks (default: a development value)",
            &Config::acquirer_callback_secret, true,
            [](const std::string& v) {
@@ -164,6 +192,7 @@ const std::vector<Setting>& settings() {
       text("log.format", "text or json", &Config::log_format, false, [](const std::string& v) { log::parse_format(v); }),
       text("paths.migrations", "directory of NNNN_*.sql migrations", &Config::paths_migrations),
       text("paths.calendars", "directory of production calendars (ru-YYYY.json)", &Config::paths_calendars),
+      text("paths.formats", "directory of the tax service's XML schemas (closing documents)", &Config::paths_formats),
   };
   return all;
 }

@@ -8,6 +8,7 @@
 #include "skybill/audit/routes.hpp"
 #include "skybill/booking/routes.hpp"
 #include "skybill/invoicing/invoicing.hpp"
+#include "skybill/issuing/issuing.hpp"
 #include "skybill/support/cases.hpp"
 #include "skybill/core/calendar.hpp"
 #include "skybill/db/migrations.hpp"
@@ -107,6 +108,21 @@ int serve(const Config& config) {
                                }};
   settlement::add_routes(router, settling);
   audit::add_routes(router, pool);
+  issuing::Context issuing_ctx{
+      .pool = pool,
+      .clock = clock,
+      .gateway = {config.gateway_name, config.gateway_inn, config.gateway_kpp, config.gateway_address,
+                  config.gateway_edo_id, config.gateway_account, config.gateway_bank, config.gateway_bic,
+                  config.gateway_correspondent_account},
+      .gateway_signer = issuing::signer_from_name(config.gateway_signer, config.gateway_signer_position),
+      .gateway_series = config.gateway_document_series,
+      .commission_vat = config.gateway_commission_vat,
+      .formats_dir = config.paths_formats,
+      .public_url = config.http_public_url,
+      .edo = config.documents_edo_dir.empty()
+                 ? nullptr
+                 : std::make_shared<issuing::FileDropOperator>(config.documents_edo_dir)};
+  issuing::add_routes(router, issuing_ctx);
 
   http::ServerOptions options{
       .address = config.http_address,
@@ -145,6 +161,13 @@ int serve(const Config& config) {
                    log::event(log::Level::info, "card refunds finished", {{"count", n}});
                  if (int n = co_await settlement::flag_refunds_at_risk(settling))
                    log::event(log::Level::warn, "refunds at risk of missing their deadline", {{"count", n}});
+               });
+  server.every(std::chrono::milliseconds(config.documents_interval_ms), "documents",
+               [&issuing_ctx]() -> boost::asio::awaitable<void> {
+                 if (int n = co_await issuing::issue_pending(issuing_ctx))
+                   log::event(log::Level::debug, "events documented", {{"count", n}});
+                 if (int n = co_await issuing::dispatch_pending(issuing_ctx))
+                   log::event(log::Level::info, "EDO dispatches changed", {{"count", n}});
                });
   delivery::Workers senders(pool, clock, delivery_settings(config));
   senders.start();

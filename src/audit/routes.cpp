@@ -20,9 +20,11 @@ namespace {
 
 // Every entity an action names today. credit_line, deposit and staff_key rows belong to the
 // gateway (a client's money, staff keys), not to a merchant: a merchant's list of them is empty.
-constexpr std::string_view kEntities[] = {"api_key",  "booking",   "client",       "credit_line",     "deposit",
-                                          "event",    "guarantee_letter", "invoice", "merchant",  "staff_key",
-                                          "support_case", "webhook_endpoint"};
+constexpr std::string_view kEntities[] = {
+    "api_key",  "bank_document",    "bank_return", "bank_statement", "booking",      "card_payment",
+    "client",   "credit_line",      "deposit",     "document",       "document_dispatch", "event",
+    "guarantee_letter", "invoice",  "merchant",    "payment",        "payment_order_export", "payout",
+    "refund",   "refund_leg",       "staff_key",   "support_case",   "webhook_endpoint"};
 
 std::string entity_list() {
   std::string out;

@@ -52,7 +52,8 @@ std::optional<Email> email_for(db::Tx& tx, const FanOutContext& ctx, const std::
       {"invoice.partially_paid", "payment_received"},
       {"invoice.payment_reminder", "payment_reminder"},
       {"booking.ticketing_authorized", "ticketing_authorized"},
-      {"refund.succeeded", "refund_done"}};
+      {"refund.succeeded", "refund_done"},
+      {"document.issued", "document_issued"}};
   auto kind = client_kinds.find(topic);
   if (kind == client_kinds.end() || booking_id.empty()) return std::nullopt;
   auto rows = tx->exec_params(
@@ -78,6 +79,20 @@ std::optional<Email> email_for(db::Tx& tx, const FanOutContext& ctx, const std::
     facts["amount"] = amount_of(payload.at("totals").at("amount"), payload.at("currency"));
     facts["due_at"] = payload.at("due_at");
     facts["pay_url"] = pay_url;
+    facts["pdf_url"] = pay_url + "/invoice.pdf";
+  } else if (k == "document_issued") {
+    // The client's closing documents; the invoice has its own e-mail, the commission is the airline's.
+    static const std::map<std::string, std::pair<std::string, std::string>> titles = {
+        {"upd", {"Универсальный передаточный документ", "Universal transfer document (UPD)"}},
+        {"receipt", {"Маршрутная квитанция", "Itinerary receipt"}},
+        {"correction", {"Корректировочный документ (УКД)", "Correction document (UKD)"}}};
+    auto title = titles.find(payload.value("kind", ""));
+    if (title == titles.end()) return std::nullopt;
+    auto id = payload.value("id", "");
+    facts["document_title"] = b["language"].as<std::string>() == "en" ? title->second.second : title->second.first;
+    facts["number"] = payload.value("number", "");
+    facts["pdf_url"] = pay_url + "/documents/" + id + ".pdf";
+    if (payload.contains("xml") && payload["xml"].is_object()) facts["xml_url"] = pay_url + "/documents/" + id + ".xml";
   } else if (k == "tl_expiring") {
     facts["ticketing_time_limit"] = tl;
     facts["pay_url"] = pay_url;

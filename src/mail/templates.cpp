@@ -41,7 +41,7 @@ std::vector<Fact> client_facts(std::vector<Fact> more) {
 const std::vector<Template>& templates() {
   static const std::vector<Template> table = {
       {"invoice_issued",
-       client_facts({{"invoice_number"}, {"amount"}, {"due_at", true, Format::time}, {"pay_url"}}),
+       client_facts({{"invoice_number"}, {"amount"}, {"due_at", true, Format::time}, {"pay_url"}, {"pdf_url", false}}),
        {"Счёт № {invoice_number} на оплату бронирования {reference}",
         R"(Здравствуйте!
 
@@ -53,6 +53,7 @@ const std::vector<Template>& templates() {
 Оплатить до: {due_at}
 
 Оплатить счёт: {pay_url}
+{?pdf_url}Счёт в PDF (с QR-кодом для оплаты в приложении банка): {pdf_url}
 
 Если счёт уже оплачен, это письмо можно не учитывать.)"},
        {"Invoice {invoice_number} for booking {reference}",
@@ -66,6 +67,7 @@ Amount: {amount}
 Due by: {due_at}
 
 Pay the invoice: {pay_url}
+{?pdf_url}The invoice as a PDF (with a QR code for your banking app): {pdf_url}
 
 If you have already paid it, please disregard this message.)"}},
 
@@ -200,6 +202,33 @@ Airline: {merchant_name}
 Booking: {reference} (PNR {pnr})
 Refund amount: {amount}
 {?reason}Reason: {reason})"}},
+
+      {"document_issued",
+       client_facts({{"document_title"}, {"number"}, {"pdf_url"}, {"xml_url", false}}),
+       {"{document_title} № {number} по бронированию {reference}",
+        R"(Здравствуйте!
+
+Оформлен документ: {document_title} № {number}.
+
+Авиакомпания: {merchant_name}
+Бронирование: {reference} (PNR {pnr})
+
+Документ в PDF: {pdf_url}
+{?xml_url}Файл для ЭДО (формат ФНС 5.03): {xml_url}
+
+Оригинал придёт по выбранному вами способу: через оператора ЭДО или почтой.)"},
+       {"{document_title} {number} for booking {reference}",
+        R"(Hello,
+
+A document has been issued: {document_title} {number}.
+
+Airline: {merchant_name}
+Booking: {reference} (PNR {pnr})
+
+The document as a PDF: {pdf_url}
+{?xml_url}The file for electronic document exchange (tax service format 5.03): {xml_url}
+
+The original reaches you the way you chose: through your EDO operator or by post.)"}},
 
       {"endpoint_disabled",
        {{"url"}, {"since", true, Format::time}, {"last_error"}},

@@ -1,6 +1,7 @@
 #include "skybill/core/identifiers.hpp"
 #include "skybill/support/cases.hpp"
 
+#include <algorithm>
 #include <boost/asio/awaitable.hpp>
 
 #include "skybill/core/problem.hpp"
@@ -38,8 +39,15 @@ void add_routes(http::Router& router, db::Pool& pool) {
     auto status = req.query_param("status");
     if (status && *status != "open" && *status != "closed") errors.push_back({"status", "must be open or closed"});
     auto type = req.query_param("type");
-    if (type && *type != "ticketing_failed" && *type != "price_change_after_guarantee" && *type != "choice_after_expiry")
-      errors.push_back({"type", "must be ticketing_failed, price_change_after_guarantee or choice_after_expiry"});
+    static const std::vector<std::string> kTypes = {
+        "ticketing_failed", "price_change_after_guarantee", "choice_after_expiry", "underpayment", "overpayment",
+        "payment_for_closed_booking", "refund_at_risk", "refund_failed", "payout_failed", "document_blocked",
+        "document_refused", "document_undeliverable"};
+    if (type && std::find(kTypes.begin(), kTypes.end(), *type) == kTypes.end()) {
+      std::string all;
+      for (const auto& t : kTypes) all += (all.empty() ? "" : ", ") + t;
+      errors.push_back({"type", "must be one of " + all});
+    }
     auto booking = req.query_param("booking");
     if (booking && !core::is_uuid(*booking)) errors.push_back({"booking", "must be a booking id"});
     auto page = http::page_of(req, errors);

@@ -31,6 +31,8 @@ const std::vector<std::string>& event_types() {
       "invoice.paid",             "invoice.partially_paid",       "invoice.payment_reminder", "client.linked",         "support_case.opened",          "webhook_endpoint.disabled",
       "refund.created",           "refund.succeeded",      "refund.failed",                "payout.created",
       "payout.sent",              "payout.confirmed",      "payout.failed",
+      "document.issued",          "document.sent",         "document.delivered",           "document.signed",
+      "document.refused",         "document.failed",       "document.posted",
   };
   return all;
 }

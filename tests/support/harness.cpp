@@ -140,6 +140,9 @@ Env base_env(const std::string& database_url) {
           // Every server and command runs on the suite's clock (moved far ahead in the shifted runs).
           {"SKYBILL_CLOCK_OFFSET_SECONDS", clock_offset_env()},
           {"SKYBILL_DATABASE_POOL_SIZE", "4"},
+          // Closing documents are issued in documents_test, which turns the job on; elsewhere their
+          // events, e-mails and cases would blur what each suite counts of its own.
+          {"SKYBILL_DOCUMENTS_INTERVAL_MS", "3600000"},
           // The tests' webhook receivers listen on the loopback.
           {"SKYBILL_DELIVERY_PRIVATE_TARGETS", "allow"},
           // Endpoint secrets sealed at rest, as in production.

@@ -49,6 +49,19 @@ struct Config {
   std::string gateway_bic = "044525225";
   std::string gateway_correspondent_account = "30101810400000000225";
   std::string gateway_account = "40702810900000000001";
+  // The gateway as the seller of its commission (closing documents): address, EDO id, who signs,
+  // its documents' series, and the VAT rate of its commission.
+  std::string gateway_address = "101000, г. Москва, ул. Мясницкая, д. 2";
+  std::string gateway_edo_id = "2AL-7707083893-770701001-201512010000000003";
+  std::string gateway_signer = "Сидоров Алексей";
+  std::string gateway_signer_position = "Генеральный директор";
+  std::string gateway_document_series = "SKY";
+  std::string gateway_commission_vat = "22";
+  // Closing documents: where the built-in file-drop EDO operator writes outgoing files and reads
+  // the statuses the operator reports; empty: EDO dispatches wait, unsent.
+  std::string documents_edo_dir;
+  int documents_interval_ms = 1000;  // how often the outbox is looked at for documents to issue
+  std::string paths_formats = "config/formats";
   // Signs and verifies the card acquirer's callbacks; the default is a fixed development value.
   std::string acquirer_callback_secret = "acq_dev_secret_change_me";
   // Settlement: the local time that closes a merchant's business day (unless the merchant's own

@@ -15,7 +15,7 @@ class Tx;
 
 namespace skybill::support {
 
-// type: ticketing_failed | price_change_after_guarantee | choice_after_expiry. `actor` and
+// type: one of support_cases_type_check (migrations 0014): ticketing_failed, ..., document_blocked. `actor` and
 // `request_id` go into the audit row: the request that opened it ("api_key:<id>", its
 // X-Request-Id), or a job ("job:<name>", no request id).
 std::string open_case(db::Tx& tx, const std::string& merchant_id, const std::string& booking_id,

@@ -177,7 +177,7 @@ TEST(Config, EveryEnvironmentVariableIsConsultedAndMatchesItsKey) {
   FakeEnv env;
   load_config("", "test.json", env.fn());
   auto settings = describe(Config{});
-  EXPECT_EQ(settings.size(), 43u);
+  EXPECT_EQ(settings.size(), 52u);
   std::set<std::string> expected;
   for (const auto& s : settings) {
     EXPECT_EQ(s.env, env_name_of(s.key));
@@ -368,7 +368,7 @@ TEST(Config, DescribeListsEverySettingWithItsCurrentValue) {
   c.http_body_limit = 1LL << 30;
   std::map<std::string, SettingInfo> by_key;
   for (auto& s : describe(c)) by_key[s.key] = s;
-  EXPECT_EQ(by_key.size(), 43u);
+  EXPECT_EQ(by_key.size(), 52u);
   EXPECT_EQ(by_key.at("http.public_url").current, "http://localhost:8080");
   EXPECT_EQ(by_key.at("clock.offset_seconds").env, "SKYBILL_CLOCK_OFFSET_SECONDS");
   EXPECT_EQ(by_key.at("jobs.interval_ms").current, "10000");
@@ -443,4 +443,20 @@ TEST(Config, DeliveryAndSmtpSettingsAreCheckedAndThePasswordMasked) {
   EXPECT_THROW(load("", {{"SKYBILL_DELIVERY_GIVE_UP_HOURS", "0"}}), ConfigError);
 }
 
+}  // namespace skybill::app
+
+namespace skybill::app {
+namespace {
+
+TEST(Config, TheGatewaysDocumentSettingsAreChecked) {
+  EXPECT_TRUE(contains(config_error("", {{"SKYBILL_GATEWAY_COMMISSION_VAT", "18"}}), "22, 20, 10, 0 or none"));
+  EXPECT_TRUE(contains(config_error("", {{"SKYBILL_GATEWAY_DOCUMENT_SERIES", "sky"}}), "capital letters"));
+  EXPECT_TRUE(contains(config_error("", {{"SKYBILL_GATEWAY_SIGNER", "Сидоров"}}), "surname and a given name"));
+  EXPECT_TRUE(contains(config_error("", {{"SKYBILL_GATEWAY_SIGNER_POSITION", ""}}), "position"));
+  auto c = load("", {{"SKYBILL_GATEWAY_COMMISSION_VAT", "none"}, {"SKYBILL_DOCUMENTS_EDO_DIR", "/srv/edo"}});
+  EXPECT_EQ(c.gateway_commission_vat, "none");
+  EXPECT_EQ(c.documents_edo_dir, "/srv/edo");
+}
+
+}  // namespace
 }  // namespace skybill::app

@@ -30,7 +30,9 @@ std::vector<std::string> client(std::vector<std::string> more) {
 }
 
 const std::map<std::string, Kind> kKinds = {
-    {"invoice_issued", {client({"invoice_number", "amount", "due_at", "pay_url"}), json::object()}},
+    {"invoice_issued", {client({"invoice_number", "amount", "due_at", "pay_url"}), {{"pdf_url", "https://pay.example/p/invoice.pdf"}}}},
+    {"document_issued",
+     {client({"document_title", "number", "pdf_url"}), {{"xml_url", "https://pay.example/p/d.xml"}}}},
     {"tl_expiring", {client({"ticketing_time_limit", "pay_url", "amount"}), json::object()}},
     {"booking_expired", {client({"ticketing_time_limit"}), json::object()}},
     {"payment_received", {client({"invoice_number", "amount"}), {{"outstanding", "1 499.50 RUB"}}}},
@@ -60,6 +62,9 @@ std::string sample(const std::string& fact) {
       {"type", "custom_case_type"},
       {"notes", "Клиент выбрал оплату после истечения брони"},
       {"booking_id", "0e3d9a7c-2f64-4b43-8b1e-8f2c6a3b9d10"},
+      {"document_title", "Маршрутная квитанция"},
+      {"number", "DA-R-2026-000007"},
+      {"pdf_url", "https://pay.skybill.example/i/7f3c/documents/1.pdf"},
   };
   return is_time(fact) ? kTime : values.at(fact);
 }
@@ -137,7 +142,7 @@ INSTANTIATE_TEST_SUITE_P(AllKinds, EmailTemplates,
                          ::testing::Combine(::testing::Values("invoice_issued", "tl_expiring", "booking_expired",
                                                               "payment_received", "payment_reminder",
                                                               "ticketing_authorized",
-                                                              "refund_done", "endpoint_disabled",
+                                                              "refund_done", "document_issued", "endpoint_disabled",
                                                               "support_case_opened"),
                                             ::testing::Values(Language::ru, Language::en)),
                          [](const auto& info) {
