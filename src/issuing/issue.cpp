@@ -102,6 +102,22 @@ struct Issuer {
 
   std::string new_id() { return tx->exec_params1("SELECT gen_random_uuid()")[0].as<std::string>(); }
 
+  // What every numbered document's row says of itself, once it is rendered.
+  void fill(NewDocument& d, const char* kind, const std::string& source, const Number& number,
+            const std::string& merchant_id, const std::string& currency, std::int64_t total, std::int64_t vat) const {
+    d.merchant_id = merchant_id;
+    d.kind = kind;
+    d.source = source;
+    d.series = number.series;
+    d.year = number.year;
+    d.number = number.text;
+    d.currency = currency;
+    d.total_minor = total;
+    d.vat_minor = vat;
+    d.issued_at = now;
+    d.event_seq = event_seq;
+  }
+
   void invoice(const std::string& invoice_id) {
     auto source = "invoice:" + invoice_id;
     if (source_exists(tx, source)) return;
@@ -149,18 +165,8 @@ struct Issuer {
     auto xml = tax_xml(ctx, u, documents::upd_problems, documents::render_upd_xml, kUpdSchema);
     d.pdf = rendered([&] { return documents::render_upd_pdf(u); });
     commit_number(tx, number);
-    d.merchant_id = merchant;
+    fill(d, "upd", source, number, merchant, u.currency, u.total_minor, u.vat_minor);
     d.booking_id = booking_id;
-    d.kind = "upd";
-    d.source = source;
-    d.series = number.series;
-    d.year = number.year;
-    d.number = number.text;
-    d.currency = u.currency;
-    d.total_minor = u.total_minor;
-    d.vat_minor = u.vat_minor;
-    d.issued_at = now;
-    d.event_seq = event_seq;
     d.xml = xml;
     if (xml) d.xml_file_name = documents::upd_file_id(u);
     d.facts = {{"function", u.function == documents::Upd::Function::schfdop ? "СЧФДОП" : "ДОП"},
@@ -191,21 +197,13 @@ struct Issuer {
       NewDocument d;
       d.pdf = rendered([&] { return documents::render_receipt_pdf(r); });
       commit_number(tx, number);
+      std::int64_t vat = 0;
+      for (const auto& l : r.lines) vat += l.vat_minor;
+      fill(d, "receipt", source, number, merchant, r.currency, r.total_minor, vat);
       d.id = new_id();
-      d.merchant_id = merchant;
       d.booking_id = booking_id;
       d.client_id = client_id;
-      d.kind = "receipt";
-      d.source = source;
-      d.series = number.series;
-      d.year = number.year;
-      d.number = number.text;
       d.language = r.language == documents::Language::en ? "en" : "ru";
-      d.currency = r.currency;
-      d.total_minor = r.total_minor;
-      for (const auto& l : r.lines) d.vat_minor += l.vat_minor;
-      d.issued_at = now;
-      d.event_seq = event_seq;
       d.facts = {{"ticket_number", b.ticket_number}, {"passenger", r.passenger}};
       store_document(tx, d, kActor);
     }
@@ -232,17 +230,8 @@ struct Issuer {
     auto xml = tax_xml(ctx, c, documents::correction_problems, documents::render_correction_xml, kCorrectionSchema);
     d.pdf = rendered([&] { return documents::render_correction_pdf(c); });
     commit_number(tx, number);
-    d.merchant_id = merchant;
-    d.kind = "correction";
-    d.source = source;
-    d.series = number.series;
-    d.year = number.year;
-    d.number = number.text;
-    d.currency = c.currency;
-    d.total_minor = c.total_after_minor - c.total_before_minor;
-    d.vat_minor = c.vat_after_minor - c.vat_before_minor;
-    d.issued_at = now;
-    d.event_seq = event_seq;
+    fill(d, "correction", source, number, merchant, c.currency, c.total_after_minor - c.total_before_minor,
+         c.vat_after_minor - c.vat_before_minor);
     d.corrects = corrected;
     d.xml = xml;
     if (xml) d.xml_file_name = documents::correction_file_id(c);
@@ -277,18 +266,8 @@ struct Issuer {
     auto xml = tax_xml(ctx, *u, documents::upd_problems, documents::render_upd_xml, kUpdSchema);
     d.pdf = rendered([&] { return documents::render_upd_pdf(*u); });
     commit_number(tx, number);
-    d.merchant_id = merchant;
+    fill(d, "commission", source, number, merchant, u->currency, u->total_minor, u->vat_minor);
     d.payout_id = payout_id;
-    d.kind = "commission";
-    d.source = source;
-    d.series = number.series;
-    d.year = number.year;
-    d.number = number.text;
-    d.currency = u->currency;
-    d.total_minor = u->total_minor;
-    d.vat_minor = u->vat_minor;
-    d.issued_at = now;
-    d.event_seq = event_seq;
     d.xml = xml;
     if (xml) d.xml_file_name = documents::upd_file_id(*u);
     d.facts = {{"payout_id", payout_id}, {"lines", lines_json(u->lines)}};

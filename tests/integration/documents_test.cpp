@@ -15,6 +15,7 @@
 #include <memory>
 #include <regex>
 
+#include "command_output.hpp"
 #include "fixtures.hpp"
 #include "harness.hpp"
 #include "pages.hpp"
@@ -35,34 +36,11 @@ const std::string kClientInn = "7728168971";
 const std::string kClientEdo = "2BE-7728168971-772801001-202001010000000002";
 const std::string kAirlineEdo = "2BM-7707083893-770701001-201409301000000001";
 
-std::string run(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
-  return out;
-}
-
-// What a person reads on the PDF (poppler's pdftotext).
-std::string pdf_text(const std::string& pdf) {
-  char path[] = "/tmp/skybill-doc-XXXXXX.pdf";
-  int fd = mkstemps(path, 4);
-  close(fd);
-  std::ofstream(path, std::ios::binary) << pdf;
-  auto text = run(std::string("pdftotext -layout '") + path + "' - 2>&1");
-  std::remove(path);
-  return text;
-}
-
 // windows-1251 bytes of a UTF-8 text, to look for Russian words in the XML as stored.
 std::string cp1251(const std::string& utf8) {
-  char in_path[] = "/tmp/skybill-u8-XXXXXX";
-  int fd = mkstemp(in_path);
-  close(fd);
-  std::ofstream(in_path, std::ios::binary) << utf8;
-  auto out = run(std::string("iconv -f utf-8 -t cp1251 '") + in_path + "'");
-  std::remove(in_path);
+  auto path = temp_file(".txt", utf8);
+  auto out = run("iconv -f utf-8 -t cp1251 '" + path + "'");
+  std::remove(path.c_str());
   return out;
 }
 
@@ -318,9 +296,11 @@ TEST_F(DocumentsTest, AnInvoicePaidByTransferGetsItsPdfItsUpdByEdoAndItsReceipts
   EXPECT_EQ(skybill::crypto::sha256_hex(via_page.body), upd["pdf"]["sha256"]);
   EXPECT_EQ(http->get("/pay/" + token + "/invoice.pdf").body, pdf);
   EXPECT_EQ(http->get("/pay/wrong-token/documents").status, 404);
-  auto html = http->get("/pay/" + token);
-  EXPECT_TRUE(contains(html.body, "/pay/" + token + "/documents/" + upd["id"].get<std::string>() + ".pdf")) << html.body;
-  EXPECT_TRUE(contains(html.body, upd["number"].get<std::string>())) << html.body;
+  auto view = http->get("/pay/" + token + "/api");
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_EQ(view.json()["documents"], page.json()["data"]) << "the page's view lists the same documents";
+  EXPECT_EQ(view.json()["documents"][1]["pdf_url"], "/pay/" + token + "/documents/" + upd["id"].get<std::string>() + ".pdf");
+  EXPECT_EQ(view.json()["documents"][1]["number"], upd["number"]);
   // The client's e-mails link them.
   settled();
   EXPECT_EQ(sql("SELECT count(*) FROM email_messages WHERE kind = 'document_issued'"), "2") << "the УПД and the receipt";

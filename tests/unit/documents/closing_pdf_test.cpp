@@ -12,6 +12,7 @@
 
 #include "closing_samples.hpp"
 #include "skybill/core/problem.hpp"
+#include "command_output.hpp"
 #include "skybill/documents/correction_pdf.hpp"
 #include "skybill/documents/receipt_pdf.hpp"
 #include "skybill/documents/upd_pdf.hpp"
@@ -19,37 +20,14 @@
 namespace skybill::documents {
 namespace {
 
-std::string temp_file(const std::string& suffix, const std::string& bytes) {
-  std::string path = "/tmp/skybill-closing-XXXXXX" + suffix;
-  int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
-  if (fd < 0) throw std::runtime_error("mkstemps failed");
-  close(fd);
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
-
-std::string run(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
-  return out;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using test::read_file;
+using test::run;
+using test::temp_file;
 
 // pdftotext -layout with every run of blanks made one space, so that a form's row reads as a
 // sentence: "Счёт-фактура № DA-U-2026-000001 от 07.12.2026 (1)".
 std::string pdf_text(const std::string& pdf) {
-  auto path = temp_file(".pdf", pdf);
-  auto raw = run("pdftotext -layout '" + path + "' - 2>&1");
-  std::remove(path.c_str());
+  auto raw = test::pdf_text(pdf);
   std::string text;
   for (char c : raw) {
     const bool blank = c == ' ' || c == '\t';

@@ -10,36 +10,16 @@
 #include <fstream>
 #include <memory>
 
+#include "command_output.hpp"
 #include "samples.hpp"
 #include "skybill/core/problem.hpp"
 
 namespace skybill::documents {
 namespace {
 
-std::string temp_file(const std::string& suffix, const std::string& bytes) {
-  std::string path = "/tmp/skybill-invoice-XXXXXX" + suffix;
-  int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
-  if (fd < 0) throw std::runtime_error("mkstemps failed");
-  close(fd);
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
-
-std::string run(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
-  return out;
-}
-
-std::string pdf_text(const std::string& pdf) {
-  auto path = temp_file(".pdf", pdf);
-  auto text = run("pdftotext -layout '" + path + "' - 2>&1");
-  std::remove(path.c_str());
-  return text;
-}
+using test::pdf_text;
+using test::run;
+using test::temp_file;
 
 bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
