@@ -35,7 +35,7 @@ void add_sandbox_routes(http::Router& router, std::shared_ptr<Context> ctx);
 // Sends the sandbox's callbacks that are due again (the first try failed); returns how many.
 boost::asio::awaitable<int> redeliver_sandbox_callbacks(Context& ctx);
 
-// /pay/{token} pages and POST /v1/acquirer/callback.
+// POST /pay/{token}/card and /api/card, GET /pay/{token}/return, POST /v1/acquirer/callback.
 void add_gateway_routes(http::Router& router, std::shared_ptr<Context> ctx);
 // Captures, releases and refunds due; returns how many attempts it settled.
 boost::asio::awaitable<int> settle_attempts(Context& ctx);

@@ -1,12 +1,14 @@
-// skybill's side of card payments: the hosted payment page, the start of a card payment at
-// the acquirer, the page the payer comes back to, and the acquirer's signed callback.
+// skybill's side of card payments: the start of a card payment at the acquirer, the return to
+// the hosted page, and the acquirer's signed callback.
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "context.hpp"
 #include "html.hpp"
+#include "skybill/booking/pay_links.hpp"
 #include "skybill/core/identifiers.hpp"
+#include "skybill/core/money.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/db/journal.hpp"
@@ -27,105 +29,19 @@ namespace {
 const std::string kPayerActor = "payer";
 const std::string kNilUuid = "00000000-0000-0000-0000-000000000000";
 
-bool valid_token(const std::string& t) {
-  if (t.empty() || t.size() > 128) return false;
-  for (char c : t)
-    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
-  return true;
+// The invoice is one to pay by card and may still take money (live attempts aside).
+bool payable_by_card(const PayTarget& t) {
+  return t.invoice && t.invoice->by_card() && t.invoice->unpaid() && t.invoice->due_minor() > 0 &&
+         t.status != "cancelled" && t.status != "expired" && t.status != "ticketing_failed";
 }
 
-std::string date_of(core::TimePoint t) {
-  auto s = core::to_rfc3339(t);
-  return s.substr(0, 10) + " " + s.substr(11, 5) + " UTC";
+Response link_refused(const Context& ctx, const core::Problem& p) {
+  if (ctx.settings.link_refused) return ctx.settings.link_refused(p);
+  throw p;
 }
 
-// The closing documents, each a link to its stored PDF (and the XML for EDO).
-std::string documents_list(const PayTarget& t, const std::string& token) {
-  static const std::map<std::string, std::string> titles = {
-      {"invoice", "Invoice"}, {"upd", "Universal transfer document (UPD)"}, {"receipt", "Itinerary receipt"},
-      {"correction", "Correction document (UKD)"}};
-  if (t.documents.empty()) return "";
-  std::string out = "<h2>Documents</h2>\n<ul>\n";
-  for (const auto& d : t.documents) {
-    auto base = "/pay/" + html::escape(token) + "/documents/" + html::escape(d.id);
-    out += "<li><a href=\"" + base + ".pdf\">" + html::escape(titles.at(d.kind) + " " + d.number) + " (PDF)</a>";
-    if (d.has_xml) out += " · <a href=\"" + base + ".xml\">XML for EDO</a>";
-    out += "</li>\n";
-  }
-  return out + "</ul>\n";
-}
-
-std::string details(const PayTarget& t, const std::string& token) {
-  std::string out = "<dl><dt>Airline</dt><dd>" + html::escape(t.merchant_name) + "</dd><dt>Booking</dt><dd>" +
-                    html::escape(t.reference) + "</dd>";
-  if (t.invoice) {
-    out += "<dt>Invoice</dt><dd>" + html::escape(t.invoice->number) + "</dd><dt>Amount</dt><dd>" +
-           html::escape(html::money(t.invoice->amount_minor, t.invoice->currency)) + "</dd>";
-    if (t.invoice->unpaid() && t.invoice->paid_minor > 0)
-      out += "<dt>Still due</dt><dd>" + html::escape(html::money(t.invoice->due_minor(), t.invoice->currency)) +
-             "</dd>";
-  }
-  return out + "</dl>\n" + documents_list(t, token);
-}
-
-Response link_not_found() {
-  return html::respond(404, "Payment", "<p>This payment link is not valid.</p>\n");
-}
-
-// A hold in place (or being captured) on the invoice, if any.
-const Attempt* live_hold(const std::vector<Attempt>& attempts, const std::string& invoice_id) {
-  for (const auto& a : attempts)
-    if (a.invoice_id == invoice_id && a.hold() && (a.status == "authorized" || a.status == "capturing")) return &a;
-  return nullptr;
-}
-
-Response pay_page(const PayTarget& t, const std::vector<Attempt>& attempts, const std::string& token) {
-  const auto& inv = t.invoice;
-  if (!inv || !inv->by_card())
-    return html::respond(200, "Payment", details(t, token) + "<p>No card payment is due for this booking.</p>\n");
-  if (inv->status == "paid") return html::respond(200, "Payment", details(t, token) + "<p>This invoice is paid. Thank you.</p>\n");
-  if (!inv->unpaid() || t.status == "cancelled" || t.status == "expired" || t.status == "ticketing_failed")
-    return html::respond(200, "Payment", details(t, token) + "<p>This invoice can no longer be paid.</p>\n");
-  if (const auto* hold = live_hold(attempts, inv->id))
-    return html::respond(200, "Payment",
-                         details(t, token) + "<p>" + html::escape(html::money(hold->amount_minor, hold->currency)) +
-                             " is held on card •••• " + html::escape(hold->card_last4.value_or("")) +
-                             ". It will be charged on " + html::escape(date_of(inv->due_at)) +
-                             " unless the invoice is paid otherwise before; then the hold is released.</p>\n");
-  std::string body = details(t, token);
-  bool hold = inv->method == "card_hold";
-  if (hold)
-    body += "<p>The amount is held on your card now and charged on " + html::escape(date_of(inv->due_at)) +
-            " unless the invoice is paid otherwise before; then the hold is released.</p>\n";
-  body += "<form method=\"post\" action=\"/pay/" + html::escape(token) + "/card\"><button type=\"submit\">" +
-          (hold ? "Hold " : "Pay ") + html::escape(html::money(inv->due_minor(), inv->currency)) +
-          " by card</button></form>\n";
-  return html::respond(200, "Payment", body);
-}
-
-Response result_page(const PayTarget& t, const Attempt& a, const std::string& token) {
-  auto amount = html::escape(html::money(a.amount_minor, a.currency));
-  auto card = html::escape(a.card_last4.value_or(""));
-  std::string text;
-  bool retry = false;
-  if (a.status == "captured") {
-    text = "Payment received: " + html::escape(html::money(a.captured_minor, a.currency)) + " was charged to card •••• " +
-           card + ". Thank you.";
-  } else if (a.status == "authorized" || a.status == "capturing") {
-    text = amount + " is held on card •••• " + card + ". It will be charged on " +
-           html::escape(a.capture_at ? date_of(*a.capture_at) : std::string("the due date")) +
-           " unless the invoice is paid otherwise before; then the hold is released.";
-  } else if (a.status == "declined" || a.status == "failed") {
-    text = "The payment did not go through: " + html::escape(a.failure_reason.value_or(a.status)) + ".";
-    retry = true;
-  } else if (a.status == "created" || a.status == "challenge") {
-    text = "The payment is being processed. Refresh this page in a moment.";
-  } else {
-    text = "The invoice could no longer take this payment; the money is returned to card •••• " + card + ".";
-  }
-  std::string body = details(t, token) + "<p>" + text + "</p>\n";
-  if (retry) body += "<p><a href=\"/pay/" + html::escape(token) + "\">Try again</a></p>\n";
-  return html::respond(200, "Payment", body);
+core::Problem not_payable(const std::string& why) {
+  return core::Problem(409, "card-payment-not-possible", "Card payment not possible", why);
 }
 
 std::int64_t unix_seconds(core::TimePoint t) {
@@ -298,49 +214,26 @@ Response apply_event(Context& ctx, db::Tx& tx, const Event& ev, const std::strin
   return reply(false);
 }
 
-}  // namespace
-
-void add_gateway_routes(http::Router& router, std::shared_ptr<Context> ctx) {
-  router.add("GET", "/pay/{token}", http::Access::anyone, [ctx](Request& req) -> awaitable<Response> {
-    const auto& token = req.param("token");
-    std::optional<PayTarget> target;
-    std::vector<Attempt> attempts;
-    if (valid_token(token))
-      co_await ctx->pool.transact([&](db::Tx& tx) {
-        target = load_pay_target(tx, token, false);
-        if (target) attempts = attempts_of_booking(tx, target->booking_id);
-      });
-    if (!target) co_return link_not_found();
-    co_return pay_page(*target, attempts, token);
-  });
-
-  router.add("POST", "/pay/{token}/card", http::Access::anyone, [ctx](Request& req) -> awaitable<Response> {
-    const auto& token = req.param("token");
-    if (!valid_token(token)) co_return link_not_found();
-    std::optional<Response> refusal;
-    std::optional<Intent> intent;
+// Starts a card payment of the invoice the pay link opens: an attempt, then the acquirer's
+// session. `json`: {"redirect_url"} for the page's script; else 303 to the acquirer's page.
+awaitable<Response> start_card(std::shared_ptr<Context> ctx, const Request& req, bool json) {
+  const auto& token = req.param("token");
+  std::optional<Intent> intent;
+  std::optional<Response> refused;
+  try {
     co_await ctx->pool.transact([&](db::Tx& tx) {
       auto now = ctx->clock.now();
-      auto target = load_pay_target(tx, token, true);
-      if (!target) {
-        refusal = link_not_found();
-        return;
-      }
-      if (!target->invoice || !target->invoice->by_card() || !target->invoice->unpaid() ||
-          target->status == "cancelled" || target->status == "expired" || target->status == "ticketing_failed") {
-        refusal = pay_page(*target, attempts_of_booking(tx, target->booking_id), token);
-        refusal->status = 409;
-        return;
-      }
-      auto inv = lock_invoice(tx, target->invoice->id);
-      if (invoice_has_live_attempt(tx, inv.id, kNilUuid) || inv.due_minor() <= 0) {
-        refusal = pay_page(*target, attempts_of_booking(tx, target->booking_id), token);
-        refusal->status = 409;
-        return;
-      }
+      booking::open_pay_link(tx, token, now);
+      auto target = *load_pay_target(tx, token, true);
+      if (!payable_by_card(target))
+        throw not_payable(!target.invoice || !target.invoice->by_card() ? "no card payment is due for this booking"
+                                                                         : "this invoice can no longer be paid by card");
+      auto inv = lock_invoice(tx, target.invoice->id);
+      if (invoice_has_live_attempt(tx, inv.id, kNilUuid) || inv.due_minor() <= 0)
+        throw not_payable("the invoice is paid or held on a card already");
       Attempt a;
-      a.merchant_id = target->merchant_id;
-      a.booking_id = target->booking_id;
+      a.merchant_id = target.merchant_id;
+      a.booking_id = target.booking_id;
       a.invoice_id = inv.id;
       a.kind = inv.method;
       a.amount_minor = inv.due_minor();
@@ -357,59 +250,109 @@ void add_gateway_routes(http::Router& router, std::shared_ptr<Context> ctx) {
                       a.amount_minor,
                       a.currency,
                       a.kind == "card",
-                      target->merchant_name + ": invoice " + inv.number + ", booking " + target->reference,
+                      target.merchant_name + ": invoice " + inv.number + ", booking " + target.reference,
                       ctx->callback_url(),
                       ctx->settings.public_url + "/pay/" + token + "/return?attempt=" + a.id};
     });
-    if (refusal) co_return *refusal;
+  } catch (const core::Problem& p) {
+    if (json || !p.type.starts_with("pay-link-")) throw;
+    refused = link_refused(*ctx, p);
+  }
+  if (refused) co_return std::move(*refused);
 
-    Started started;
-    std::string error;
-    co_await ctx->blocking.run([&] {
-      try {
-        started = ctx->acquirer->start(*intent);
-      } catch (const AcquirerError& e) {
-        error = e.what();
-      }
-    });
-    co_await ctx->pool.transact([&](db::Tx& tx) {
-      auto now = ctx->clock.now();
-      auto a = *load_attempt(tx, intent->reference, true);
-      if (error.empty()) {
-        a.acquirer_ref = started.acquirer_ref;
-        save_attempt(tx, a, now);
-        return;
-      }
-      a.status = "failed";
-      a.failure_reason = "the card acquirer could not be reached";
-      a.last_error = error;
-      a.finished_at = now;
-      save_attempt(tx, a, now);
-      db::audit(tx, {kPayerActor, a.merchant_id, "card_payment.failed", a.id, req.request_id},
-                {{"reason", *a.failure_reason}, {"error", error}}, db::Changes().set("status", "created", "failed"));
-    });
-    if (!error.empty()) {
-      log::event(log::Level::error, "card acquirer unreachable", {{"attempt_id", intent->reference}, {"error", error}});
-      co_return html::respond(502, "Payment",
-                              "<p>The card payment could not be started. Please try again in a few minutes.</p>\n"
-                              "<p><a href=\"/pay/" +
-                                  html::escape(token) + "\">Back</a></p>\n");
+  Started started;
+  std::string error;
+  co_await ctx->blocking.run([&] {
+    try {
+      started = ctx->acquirer->start(*intent);
+    } catch (const AcquirerError& e) {
+      error = e.what();
     }
-    co_return html::see_other(started.redirect_url);
+  });
+  co_await ctx->pool.transact([&](db::Tx& tx) {
+    auto now = ctx->clock.now();
+    auto a = *load_attempt(tx, intent->reference, true);
+    if (error.empty()) {
+      a.acquirer_ref = started.acquirer_ref;
+      save_attempt(tx, a, now);
+      return;
+    }
+    a.status = "failed";
+    a.failure_reason = "the card acquirer could not be reached";
+    a.last_error = error;
+    a.finished_at = now;
+    save_attempt(tx, a, now);
+    db::audit(tx, {kPayerActor, a.merchant_id, "card_payment.failed", a.id, req.request_id},
+              {{"reason", *a.failure_reason}, {"error", error}}, db::Changes().set("status", "created", "failed"));
+  });
+  if (!error.empty()) {
+    log::event(log::Level::error, "card acquirer unreachable", {{"attempt_id", intent->reference}, {"error", error}});
+    throw core::Problem(502, "acquirer-unavailable", "Card payments unavailable",
+                        "the card payment could not be started; please try again in a few minutes");
+  }
+  if (json) co_return Response::json(200, {{"redirect_url", started.redirect_url}, {"attempt_id", intent->reference}});
+  co_return html::see_other(started.redirect_url);
+}
+
+}  // namespace
+
+nlohmann::json card_view(db::Tx& tx, const std::string& pay_token) {
+  auto target = load_pay_target(tx, pay_token, false);
+  if (!target || !target->invoice || !target->invoice->by_card()) return nullptr;
+  const auto& inv = *target->invoice;
+  auto attempts = attempts_of_booking(tx, target->booking_id);
+  nlohmann::json last = nullptr;
+  for (const auto& a : attempts)
+    if (a.invoice_id == inv.id) {
+      last = {{"id", a.id},
+              {"status", a.status},
+              {"amount", core::Money(a.amount_minor, core::currency(a.currency)).to_string()},
+              {"card_last4", a.card_last4 ? nlohmann::json(*a.card_last4) : nlohmann::json(nullptr)},
+              {"failure_reason", a.failure_reason ? nlohmann::json(*a.failure_reason) : nlohmann::json(nullptr)},
+              {"capture_at", a.capture_at ? nlohmann::json(core::to_rfc3339(*a.capture_at)) : nlohmann::json(nullptr)}};
+      break;
+    }
+  bool can_pay = payable_by_card(*target) && !invoice_has_live_attempt(tx, inv.id, kNilUuid);
+  return {{"can_pay", can_pay},
+          {"hold", inv.method == "card_hold"},
+          {"amount", core::Money(inv.due_minor(), core::currency(inv.currency)).to_string()},
+          {"currency", inv.currency},
+          {"action", "/pay/" + pay_token + "/api/card"},
+          {"last_attempt", last}};
+}
+
+void add_gateway_routes(http::Router& router, std::shared_ptr<Context> ctx) {
+  // The form post of a page without scripts: 303 to the acquirer's page.
+  router.add("POST", "/pay/{token}/card", http::Access::anyone, [ctx](Request& req) -> awaitable<Response> {
+    co_return co_await start_card(ctx, req, false);
+  });
+  // The hosted page: the acquirer's page URL, to open the 3-D Secure step in a frame.
+  router.add("POST", "/pay/{token}/api/card", http::Access::anyone, [ctx](Request& req) -> awaitable<Response> {
+    co_return co_await start_card(ctx, req, true);
   });
 
+  // Where the acquirer sends the payer back: the hosted page, told which attempt (and that it
+  // is inside the page's frame, when the browser says so).
   router.add("GET", "/pay/{token}/return", http::Access::anyone, [ctx](Request& req) -> awaitable<Response> {
     const auto& token = req.param("token");
     auto attempt_id = req.query_param("attempt").value_or("");
-    std::optional<PayTarget> target;
-    std::optional<Attempt> attempt;
-    if (valid_token(token) && core::is_uuid(attempt_id))
-      co_await ctx->pool.transact([&](db::Tx& tx) {
-        target = load_pay_target(tx, token, false);
-        if (target) attempt = load_attempt(tx, attempt_id, false);
+    bool known = false;
+    std::optional<Response> refused;
+    try {
+      co_await ctx->pool.read([&](db::Tx& tx) {
+        auto link = booking::open_pay_link(tx, token, ctx->clock.now());
+        if (core::is_uuid(attempt_id))
+          if (auto a = load_attempt(tx, attempt_id, false)) known = a->booking_id == link.booking_id;
       });
-    if (!target || !attempt || attempt->booking_id != target->booking_id) co_return link_not_found();
-    co_return result_page(*target, *attempt, token);
+    } catch (const core::Problem& p) {
+      refused = link_refused(*ctx, p);
+    }
+    if (refused) co_return std::move(*refused);
+    std::string location = "/pay/" + token;
+    if (known) location += "?attempt=" + attempt_id;
+    if (req.header("sec-fetch-dest") == std::optional<std::string_view>("iframe"))
+      location += known ? "&framed=1" : "?framed=1";
+    co_return html::see_other(location);
   });
 
   router.add("POST", "/v1/acquirer/callback", http::Access::anyone, [ctx](Request& req) -> awaitable<Response> {

@@ -41,7 +41,11 @@ std::string page(std::string_view title, std::string_view body) {
 http::Response respond(int status, std::string_view title, std::string_view body) {
   auto r = http::Response::text(status, page(title, body), "text/html; charset=utf-8");
   r.with_header("Cache-Control", "no-store");
-  r.with_header("X-Frame-Options", "DENY");
+  // The sandbox acquirer's pages: styled inline, and framed by the hosted page (same origin).
+  r.with_header("X-Frame-Options", "SAMEORIGIN");
+  r.with_header("Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'self'; "
+                "base-uri 'none'");
   r.with_header("Referrer-Policy", "no-referrer");
   return r;
 }

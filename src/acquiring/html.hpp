@@ -1,5 +1,6 @@
 #pragma once
-// Server-rendered pages, minimal: escaping, one layout, form bodies, redirects.
+// Server-rendered pages of the sandbox acquirer (it stands for a third party), minimal:
+// escaping, one layout, form bodies, redirects.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -12,7 +13,7 @@ namespace skybill::acquiring::html {
 std::string escape(std::string_view text);
 // A whole document: <title> and <h1> are `title` (escaped), `body` is HTML as given.
 std::string page(std::string_view title, std::string_view body);
-// A page as a response: no caching, no framing by other sites.
+// A page as a response: no caching, framed by same-origin pages only, inline styles allowed.
 http::Response respond(int status, std::string_view title, std::string_view body);
 // 303 See Other to `location`.
 http::Response see_other(const std::string& location);

@@ -11,6 +11,8 @@ namespace skybill::api {
 namespace {
 
 std::string principal_key(const http::Request& req) {
+  // An unauthenticated route (the hosted page's, by its pay token): keys are the URL's own.
+  if (!req.principal) return "url:" + req.path;
   const auto& p = req.caller();
   return (p.kind == http::Principal::Kind::merchant ? "merchant:" : "staff:") + p.id;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,7 @@
 #include "skybill/db/pool.hpp"
 #include "skybill/identity/accounts.hpp"
 #include "skybill/identity/credit.hpp"
+#include "skybill/identity/staff.hpp"
 #include "skybill/issuing/issuing.hpp"
 #include "skybill/ledger/ledger.hpp"
 #include "skybill/log/log.hpp"
@@ -55,6 +57,12 @@ Commands:
   staff key create --name N --role admin|accountant|support
                                         create a staff user with a staff key (ss_…, shown once)
   staff key revoke --key-id ID          revoke a staff key
+  staff user create --name N --email E --role admin|accountant|support|airline [--merchant ID]
+                    [--password-file F]
+                                        create a staff user who signs in with e-mail and password
+                                        (the first line of F, else of stdin; weak ones refused);
+                                        how the first admin is made; --merchant: airline staff's airline
+  staff user disable --email E          the user can no longer sign in; its sessions end at once
   client credit set --inn INN [--kpp K] --limit 500000.00 [--currency RUB] --deferral-days N
                     [--approved|--not-approved]
                                         set a client's credit line (approved unless --not-approved)
@@ -220,7 +228,42 @@ int cmd_merchant(const std::vector<std::string>& args) {
   throw UsageError("unknown merchant command; see skybill --help");
 }
 
+// The password of `staff user create`: the first line of --password-file, else of stdin.
+std::string read_password(const std::optional<std::string>& file) {
+  std::string line;
+  if (file) {
+    std::ifstream in(*file);
+    if (!in) throw UsageError("cannot read the password file " + *file);
+    std::getline(in, line);
+  } else {
+    std::getline(std::cin, line);
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int cmd_staff_user(const std::vector<std::string>& args) {
+  auto config = with_database();
+  db::Pool pool({.url = config.database_url, .size = 1});
+  core::OffsetClock clock(std::chrono::seconds(config.clock_offset_seconds));
+  std::vector<std::string> opts(args.begin() + 2, args.end());
+  if (args[1] == "create") {
+    Options o(opts, {"name", "email", "role", "merchant", "password-file"}, {});
+    identity::StaffInput in{o.required("name"), o.required("email"), o.required("role"),
+                            o.optional("merchant").value_or(""), read_password(o.optional("password-file"))};
+    print(identity::create_staff_user(pool, clock, in, config.staff_password_iterations));
+    return 0;
+  }
+  if (args[1] == "disable") {
+    Options o(opts, {"email"}, {});
+    print(identity::disable_staff_user(pool, clock, o.required("email")));
+    return 0;
+  }
+  throw UsageError("unknown staff command; see skybill --help");
+}
+
 int cmd_staff(const std::vector<std::string>& args) {
+  if (args.size() >= 2 && args[0] == "user") return cmd_staff_user(args);
   if (args.size() < 2 || args[0] != "key") throw UsageError("unknown staff command; see skybill --help");
   auto config = with_database();
   db::Pool pool({.url = config.database_url, .size = 1});

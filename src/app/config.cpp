@@ -187,12 +187,21 @@ const std::vector<Setting>& settings() {
            }),
       integer("refunds.at_risk_hours", "a refund still open this long before its deadline opens a support case",
               &Config::refunds_at_risk_hours, 1, 24 * 7),
+      integer("staff.password_iterations",
+              "PBKDF2-HMAC-SHA256 iterations of new staff password hashes (stored ones keep their own)",
+              &Config::staff_password_iterations, 1'000, 10'000'000),
+      integer("staff.session_idle_minutes", "a staff session unused this long ends",
+              &Config::staff_session_idle_minutes, 1, 24 * 60),
+      integer("staff.session_max_hours", "a staff session ends this long after sign-in, used or not",
+              &Config::staff_session_max_hours, 1, 24 * 30),
       text("log.level", "trace, debug, info, warn, error or off", &Config::log_level, false,
            [](const std::string& v) { log::parse_level(v); }),
       text("log.format", "text or json", &Config::log_format, false, [](const std::string& v) { log::parse_format(v); }),
       text("paths.migrations", "directory of NNNN_*.sql migrations", &Config::paths_migrations),
       text("paths.calendars", "directory of production calendars (ru-YYYY.json)", &Config::paths_calendars),
       text("paths.formats", "directory of the tax service's XML schemas (closing documents)", &Config::paths_formats),
+      text("paths.web", "directory of the static web assets served under /assets/ (the hosted invoice page)",
+           &Config::paths_web),
   };
   return all;
 }

@@ -9,6 +9,8 @@
 #include "skybill/booking/routes.hpp"
 #include "skybill/invoicing/invoicing.hpp"
 #include "skybill/issuing/issuing.hpp"
+#include "skybill/paypage/paypage.hpp"
+#include "skybill/http/static_files.hpp"
 #include "skybill/support/cases.hpp"
 #include "skybill/core/calendar.hpp"
 #include "skybill/db/migrations.hpp"
@@ -80,6 +82,14 @@ int serve(const Config& config) {
   http::Router router;
   add_system_routes(router, pool, metrics, migrations, calendar, clock);
   identity::add_routes(router, pool);
+  identity::StaffContext staff{
+      .pool = pool,
+      .clock = clock,
+      .settings = {.password_iterations = config.staff_password_iterations,
+                   .session_idle = std::chrono::minutes(config.staff_session_idle_minutes),
+                   .session_max = std::chrono::hours(config.staff_session_max_hours),
+                   .secure_cookie = config.http_public_url.starts_with("https://")}};
+  identity::add_staff_routes(router, staff);
   booking::add_routes(router, bookings);
   invoicing::add_routes(router, bookings);
   support::add_routes(router, pool);
@@ -93,9 +103,13 @@ int serve(const Config& config) {
     if (p.hold) return hold_sink(tx, p);
     payments::card_captured(tx, p.invoice_id, p.amount_minor, p.currency, p.attempt_id, clock.now());
   };
-  auto cards = acquiring::add_routes(
-      router, pool, clock, {.public_url = config.http_public_url, .callback_secret = config.acquirer_callback_secret},
-      card_sink);
+  auto web = std::make_shared<const http::StaticFiles>(config.paths_web);
+  auto link_refused = [web](const core::Problem& p) { return paypage::refused_page(*web, p); };
+  auto cards = acquiring::add_routes(router, pool, clock,
+                                     {.public_url = config.http_public_url,
+                                      .callback_secret = config.acquirer_callback_secret,
+                                      .link_refused = link_refused},
+                                     card_sink);
   payments::add_routes(router, pool, clock, {.own_accounts = {config.gateway_account}});
   settlement::Context settling{.pool = pool,
                                .clock = clock,
@@ -121,8 +135,12 @@ int serve(const Config& config) {
       .public_url = config.http_public_url,
       .edo = config.documents_edo_dir.empty()
                  ? nullptr
-                 : std::make_shared<issuing::FileDropOperator>(config.documents_edo_dir)};
+                 : std::make_shared<issuing::FileDropOperator>(config.documents_edo_dir),
+      .link_refused = link_refused};
   issuing::add_routes(router, issuing_ctx);
+  paypage::Context pay_page{.bookings = bookings, .issuing = issuing_ctx, .web = web};
+  paypage::add_routes(router, pay_page);
+  http::add_asset_routes(router, web);
 
   http::ServerOptions options{
       .address = config.http_address,
@@ -135,12 +153,14 @@ int serve(const Config& config) {
       .idle_timeout = std::chrono::milliseconds(config.http_idle_timeout_ms),
       .body_timeout = std::chrono::milliseconds(config.http_body_timeout_ms),
       .shutdown_grace = std::chrono::milliseconds(config.http_shutdown_grace_ms),
+      .behind_tls = config.http_public_url.starts_with("https://"),
   };
-  http::Server server(options, router, identity::make_authenticator(pool), metrics);
+  http::Server server(options, router, identity::make_authenticator(staff), metrics);
   server.listen();
   server.every(kIdempotencyPurgeInterval, "idempotency-purge", [&pool]() -> boost::asio::awaitable<void> {
     co_await pool.transact([](db::Tx& tx) { api::purge_idempotency_keys(tx); });
   });
+  server.every(kIdempotencyPurgeInterval, "sign-in-purge", [&staff] { return identity::purge_sign_in_records(staff); });
   server.every(std::chrono::milliseconds(config.jobs_interval_ms), "bookings-and-invoices",
                [&pool, &clock]() -> boost::asio::awaitable<void> {
                  if (int n = co_await invoicing::expire_bookings(pool, clock))

@@ -12,7 +12,8 @@ const std::string kColumns =
     "b.payment_method, b.passengers::text AS passengers, b.segments::text AS segments, b.metadata::text AS metadata, "
     "b.tickets::text AS tickets, " +
     db::epoch_us("b.ticketing_time_limit") + " AS tl_us, " + db::epoch_us("b.created_at") + " AS created_us, " +
-    db::epoch_us("b.updated_at") + " AS updated_us, b.price_version";
+    db::epoch_us("b.updated_at") + " AS updated_us, b.price_version, " + db::epoch_us("b.pay_token_expires_at") +
+    " AS pay_expires_us, b.pay_token_revoked_at IS NOT NULL AS pay_revoked";
 
 std::optional<LineKind> kind_of(const std::string& s) {
   for (auto k : {LineKind::fare, LineKind::tax, LineKind::fee, LineKind::service, LineKind::penalty})
@@ -60,6 +61,8 @@ Booking from_row(db::Tx& tx, const pqxx::row& r) {
   b.created_at = db::as_time(r["created_us"]);
   b.updated_at = db::as_time(r["updated_us"]);
   b.price_version = r["price_version"].as<int>();
+  b.pay_token_expires_at = db::as_time(r["pay_expires_us"]);
+  b.pay_token_revoked = r["pay_revoked"].as<bool>();
   b.lines = load_lines(tx, b.id, b.price_version);
   return b;
 }

@@ -13,6 +13,7 @@
 #include "skybill/crypto/crypto.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
+#include "skybill/booking/pay_links.hpp"
 #include "skybill/identity/clients.hpp"
 
 namespace skybill::booking {
@@ -110,7 +111,9 @@ nlohmann::json booking_json(const Booking& b, const nlohmann::json& client, cons
           {"price_version", b.price_version},
           {"ticketing_time_limit", core::to_rfc3339(b.ticketing_time_limit)},
           {"payment_method", b.payment_method ? nlohmann::json(*b.payment_method) : nlohmann::json(nullptr)},
-          {"payment_url", public_url + "/pay/" + b.pay_token},
+          {"payment_url", b.pay_token_revoked ? nlohmann::json(nullptr) : nlohmann::json(public_url + "/pay/" + b.pay_token)},
+          {"payment_url_expires_at",
+           b.pay_token_revoked ? nlohmann::json(nullptr) : nlohmann::json(core::to_rfc3339(b.pay_token_expires_at))},
           {"tickets", b.tickets},
           {"metadata", b.metadata},
           {"created_at", core::to_rfc3339(b.created_at)},
@@ -156,6 +159,45 @@ void add_routes(http::Router& router, const RouteContext& ctx) {
     if (!body) throw core::not_found("booking " + id);
     co_return Response::json(200, *body);
   });
+
+  // A new pay link (the old one answers 410 from now on): for a link that leaked or expired.
+  router.add("POST", "/v1/bookings/{id}/payment-link", http::Access::merchant,
+             [&ctx](Request& req) -> awaitable<Response> {
+               const auto& id = req.param("id");
+               if (!core::is_uuid(id)) throw core::not_found("booking " + id);
+               co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+                 const auto& merchant = req.caller().id;
+                 auto now = ctx.clock.now();
+                 auto b = load_booking(tx, merchant, id, true);
+                 if (!b) throw core::not_found("booking " + id);
+                 auto link = rotate_pay_link(tx, id, crypto::random_base62(kPayTokenLength), now);
+                 // The tokens themselves are secrets: the audit row keeps only the times.
+                 db::audit(tx, audit::entry(req, merchant, "booking.payment_link_rotated", id), nullptr,
+                           db::Changes()
+                               .set("expires_at", b->pay_token_revoked ? nlohmann::json(nullptr)
+                                                                       : nlohmann::json(core::to_rfc3339(b->pay_token_expires_at)),
+                                    core::to_rfc3339(link.expires_at))
+                               .set("revoked", b->pay_token_revoked, false));
+                 return Response::json(200, {{"payment_url", ctx.public_url + "/pay/" + link.token},
+                                             {"expires_at", core::to_rfc3339(link.expires_at)}});
+               });
+             });
+
+  router.add("DELETE", "/v1/bookings/{id}/payment-link", http::Access::merchant,
+             [&ctx](Request& req) -> awaitable<Response> {
+               const auto& id = req.param("id");
+               if (!core::is_uuid(id)) throw core::not_found("booking " + id);
+               co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+                 const auto& merchant = req.caller().id;
+                 auto b = load_booking(tx, merchant, id, true);
+                 if (!b) throw core::not_found("booking " + id);
+                 auto at = revoke_pay_link(tx, id, ctx.clock.now());
+                 if (!b->pay_token_revoked)
+                   db::audit(tx, audit::entry(req, merchant, "booking.payment_link_revoked", id), nullptr,
+                             db::Changes().set("revoked", false, true));
+                 return Response::json(200, {{"payment_url", nullptr}, {"revoked_at", core::to_rfc3339(at)}});
+               });
+             });
 
   router.add("GET", "/v1/bookings", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
     std::vector<core::FieldError> errors;

@@ -45,6 +45,13 @@ bool is_param(const std::string& seg) {
   return seg.size() > 2 && seg.front() == '{' && seg.find_first_of("{}", 1) == seg.size() - 1;
 }
 
+// "{name*}": a parameter taking the rest of the path (last segment of a pattern only).
+bool is_wildcard(const std::string& seg) { return is_param(seg) && seg.size() > 3 && seg[seg.size() - 2] == '*'; }
+
+std::string param_name(const std::string& seg) {
+  return seg.substr(1, seg.size() - (is_wildcard(seg) ? 3 : 2));
+}
+
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
@@ -54,9 +61,13 @@ void Router::add(std::string method, std::string pattern, Access access, Handler
     if (r.method == method && r.pattern == pattern)
       throw std::invalid_argument("duplicate route " + method + " " + pattern);
   auto segments = split_path(pattern);
-  for (const auto& s : segments)
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const auto& s = segments[i];
     if (s.find_first_of("{}") != std::string::npos && !is_param(s))
       throw std::invalid_argument("malformed parameter in route pattern " + pattern);
+    if (is_wildcard(s) && i + 1 != segments.size())
+      throw std::invalid_argument("a {name*} parameter must be the last segment: " + pattern);
+  }
   routes_.push_back(Route{std::move(method), std::move(pattern), access, std::move(handler),
                           std::move(segments)});
 }
@@ -64,17 +75,28 @@ void Router::add(std::string method, std::string pattern, Access access, Handler
 Match Router::match(std::string_view method, std::string_view path) const {
   Match result;
   auto parts = split_path(path);
-  // A literal segment beats a parameter: "/v1/clients/search" before "/v1/clients/{id}".
-  int best_literals = -1;
+  // A literal segment beats a parameter: "/v1/clients/search" before "/v1/clients/{id}"; a
+  // parameter beats a wildcard.
+  int best_score = -1;
   for (const auto& r : routes_) {
-    if (r.segments.size() != parts.size()) continue;
+    bool wildcard = !r.segments.empty() && is_wildcard(r.segments.back());
+    if (wildcard ? parts.size() < r.segments.size() : r.segments.size() != parts.size()) continue;
     std::map<std::string, std::string> params;
     int literals = 0;
     bool ok = true;
-    for (std::size_t i = 0; i < parts.size() && ok; ++i) {
-      if (is_param(r.segments[i])) {
+    for (std::size_t i = 0; i < r.segments.size() && ok; ++i) {
+      if (is_wildcard(r.segments[i])) {
+        // Each segment decoded on its own: "%2F" inside one stays a character of it.
+        std::string rest;
+        for (std::size_t j = i; j < parts.size(); ++j) {
+          if (j > i) rest += '/';
+          rest += decode_segment(parts[j]);
+        }
+        if (rest.empty()) ok = false;
+        else params[param_name(r.segments[i])] = std::move(rest);
+      } else if (is_param(r.segments[i])) {
         if (parts[i].empty()) ok = false;
-        else params[r.segments[i].substr(1, r.segments[i].size() - 2)] = decode_segment(parts[i]);
+        else params[param_name(r.segments[i])] = decode_segment(parts[i]);
       } else if (r.segments[i] == parts[i]) {
         ++literals;
       } else {
@@ -87,8 +109,9 @@ Match Router::match(std::string_view method, std::string_view path) const {
         result.allowed.push_back(r.method);
       continue;
     }
-    if (literals > best_literals) {
-      best_literals = literals;
+    int score = literals * 2 + (wildcard ? 0 : 1);
+    if (score > best_score) {
+      best_score = score;
       result.route = &r;
       result.params = std::move(params);
     }

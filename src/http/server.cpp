@@ -59,17 +59,15 @@ bool valid_request_id(std::string_view id) {
   return true;
 }
 
-std::optional<std::string> bearer_token(const Request& req) {
-  auto h = req.header("authorization");
-  if (!h) return std::nullopt;
-  std::string_view v = *h;
-  if (v.size() < 7 || !(v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer ")) return std::nullopt;
-  v.remove_prefix(7);
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  if (v.empty()) return std::nullopt;
-  return std::string(v);
-}
+// On every response unless its handler set its own (the sandbox acquirer's pages do).
+const std::pair<const char*, const char*> kSecurityHeaders[] = {
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+     "frame-ancestors 'self'; base-uri 'none'; form-action 'self'"},
+    {"Referrer-Policy", "no-referrer"},  // pay links carry their token in the URL
+    {"X-Content-Type-Options", "nosniff"},
+    {"Permissions-Policy", "camera=(), microphone=(), geolocation=()"}};
+constexpr auto kHsts = "max-age=31536000; includeSubDomains";
 
 Response bare_problem(int status, std::string type, std::string title, std::string detail = {}) {
   return Response::problem(core::Problem(status, std::move(type), std::move(title), std::move(detail)));
@@ -97,6 +95,7 @@ struct Server::Impl {
   awaitable<void> reject(tcp::socket socket);
   awaitable<void> session(std::shared_ptr<Connection> c);
   awaitable<void> send(Connection& c, Response res, const Request* req, bool close);
+  awaitable<void> send_stream(Connection& c, bhttp::response<bhttp::empty_body>& head, const StreamBody& body);
   awaitable<void> close_gracefully(Connection& c);
   awaitable<Response> handle(Request& req);
   std::optional<Response> answer_to_read_error(const beast::error_code& ec) const;
@@ -206,6 +205,9 @@ awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
       req.headers.emplace_back(std::move(name), std::string(f.value()));
     }
     req.body = std::move(msg.body());
+    beast::error_code peer_ec;
+    auto peer = stream.socket().remote_endpoint(peer_ec);
+    if (!peer_ec) req.remote_address = peer.address().to_string();
     auto rid = req.header("x-request-id");
     req.request_id = rid && valid_request_id(*rid) ? std::string(*rid) : crypto::random_hex(16);
 
@@ -249,12 +251,85 @@ awaitable<void> Server::Impl::send(Connection& c, Response res, const Request* r
   // Answers sent before a request exists (413, 431, 400 on bad HTTP) still get an id.
   out.set("X-Request-Id", req ? req->request_id : crypto::random_hex(16));
   for (auto& [k, v] : res.headers) out.insert(k, v);
+  for (auto [name, value] : kSecurityHeaders)
+    if (out.find(name) == out.end()) out.set(name, value);
+  if (opt.behind_tls || (req && req->header("x-forwarded-proto") == std::optional<std::string_view>("https")))
+    out.set(bhttp::field::strict_transport_security, kHsts);
   out.keep_alive(!close);
+  if (res.stream) {
+    bhttp::response<bhttp::empty_body> head{out.result(), 11};
+    for (const auto& f : out) head.insert(f.name_string(), f.value());
+    head.keep_alive(!close);
+    co_await send_stream(c, head, res.stream);
+    co_return;
+  }
   out.body() = std::move(res.body);
   out.prepare_payload();
   beast::error_code ec;
   c.stream.expires_after(kWriteTimeout);
   co_await bhttp::async_write(c.stream, out, asio::redirect_error(use_awaitable, ec));
+  if (ec) c.stream.socket().close(ec);
+}
+
+namespace {
+
+struct ConnectionSink final : StreamSink {
+  ConnectionSink(beast::tcp_stream& s, const std::atomic<bool>& stop) : stream(s), stopping(stop) {}
+  beast::tcp_stream& stream;
+  const std::atomic<bool>& stopping;
+  bool open = true;
+
+  awaitable<bool> write(std::string data) override {
+    if (!open || stopping) co_return false;
+    beast::error_code ec;
+    stream.expires_after(kWriteTimeout);
+    co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(data)), asio::redirect_error(use_awaitable, ec));
+    if (ec) open = false;
+    co_return open;
+  }
+
+  // In short slices, so that shutdown ends a stream within a quarter second.
+  awaitable<bool> sleep(std::chrono::milliseconds duration) override {
+    asio::steady_timer timer(stream.get_executor());
+    auto until = Clock::now() + duration;
+    while (open && !stopping && Clock::now() < until) {
+      timer.expires_at(std::min(until, Clock::now() + std::chrono::milliseconds(250)));
+      co_await timer.async_wait(asio::as_tuple(use_awaitable));
+    }
+    co_return open && !stopping;
+  }
+};
+
+}  // namespace
+
+// The headers now, then what the handler's stream writes, as chunks; the last chunk when it
+// returns. A write that fails (the client left) or shutdown ends it.
+awaitable<void> Server::Impl::send_stream(Connection& c, bhttp::response<bhttp::empty_body>& head,
+                                          const StreamBody& body) {
+  head.chunked(true);
+  beast::error_code ec;
+  bhttp::response_serializer<bhttp::empty_body> sr{head};
+  c.stream.expires_after(kWriteTimeout);
+  co_await bhttp::async_write_header(c.stream, sr, asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    c.stream.socket().close(ec);
+    co_return;
+  }
+  ConnectionSink sink(c.stream, stopping);
+  try {
+    co_await body(sink);
+  } catch (const std::exception& e) {
+    log::event(log::Level::error, "stream failed", {{"error", e.what()}});
+    sink.open = false;
+    c.stream.socket().close(ec);
+    co_return;
+  }
+  if (!sink.open) {
+    c.stream.socket().close(ec);
+    co_return;
+  }
+  c.stream.expires_after(kWriteTimeout);
+  co_await asio::async_write(c.stream, bhttp::make_chunk_last(), asio::redirect_error(use_awaitable, ec));
   if (ec) c.stream.socket().close(ec);
 }
 
@@ -293,18 +368,18 @@ awaitable<Response> Server::Impl::handle(Request& req) {
     req.route = m.route->pattern;
     req.params = std::move(m.params);
     if (m.route->access != Access::anyone) {
-      auto token = bearer_token(req);
-      if (!token)
-        throw core::Problem(401, "unauthorized", "Unauthorized",
-                            "send the API key as Authorization: Bearer <key>");
-      req.principal = co_await authenticate(*token);
+      req.principal = co_await authenticate(req);  // 401 and CSRF failures are thrown there
       if (!req.principal)
-        throw core::Problem(401, "unauthorized", "Unauthorized", "the key is unknown or revoked");
+        throw core::Problem(401, "unauthorized", "Unauthorized",
+                            "send the API key as Authorization: Bearer <key> (staff: or sign in)");
       bool staff = req.principal->kind == Principal::Kind::staff;
       if (m.route->access == Access::merchant && staff)
         throw core::Problem(403, "forbidden", "Forbidden", "this endpoint takes a merchant API key, not a staff key");
-      if (m.route->access == Access::staff && !staff)
+      if ((m.route->access == Access::staff || m.route->access == Access::any_staff) && !staff)
         throw core::Problem(403, "forbidden", "Forbidden", "this endpoint takes a staff key, not a merchant API key");
+      if (staff && !req.principal->merchant_id.empty() && m.route->access != Access::any_staff)
+        throw core::Problem(403, "forbidden", "Forbidden",
+                            "airline staff may use only the endpoints scoped to their airline");
     }
     res = co_await m.route->handler(req);
   } catch (const core::Problem& p) {

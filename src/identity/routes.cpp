@@ -8,7 +8,6 @@
 #include "skybill/http/paging.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
-#include "skybill/identity/keys.hpp"
 #include "store.hpp"
 
 namespace skybill::identity {
@@ -73,31 +72,11 @@ void add_routes(http::Router& router, db::Pool& pool) {
     co_return Response::json(200, http::page_json(rows, page));
   });
 
-  router.add("GET", "/admin/api/me", http::Access::staff, [&pool](Request& req) -> awaitable<Response> {
-    std::optional<nlohmann::json> staff;
-    co_await pool.read([&](db::Tx& tx) { staff = store::staff_json(tx, req.caller().id); });
-    if (!staff) throw core::not_found("staff user");
-    co_return Response::json(200, *staff);
-  });
-
   router.add("GET", "/admin/api/merchants", http::Access::staff, [&pool](Request&) -> awaitable<Response> {
     std::vector<nlohmann::json> merchants;
     co_await pool.read([&](db::Tx& tx) { merchants = store::all_merchants(tx); });
     co_return Response::json(200, {{"data", merchants}});
   });
-}
-
-http::Authenticator make_authenticator(db::Pool& pool) {
-  return [&pool](std::string token) -> awaitable<std::optional<http::Principal>> {
-    auto kind = classify_key(token);
-    if (!kind) co_return std::nullopt;  // not even shaped like a key: no database round trip
-    auto hash = hash_key(token);
-    std::optional<http::Principal> principal;
-    co_await pool.read([&](db::Tx& tx) {
-      principal = *kind == KeyKind::staff ? store::find_staff_key(tx, hash) : store::find_merchant_key(tx, hash);
-    });
-    co_return principal;
-  };
 }
 
 }  // namespace skybill::identity

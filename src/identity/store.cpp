@@ -145,17 +145,6 @@ std::optional<RevokedKey> revoke_staff_key(db::Tx& tx, const std::string& key_id
   return RevokedKey{{}, rows[0][0].as<std::string>()};
 }
 
-std::optional<nlohmann::json> staff_json(db::Tx& tx, const std::string& staff_id) {
-  auto rows = tx->exec_params("SELECT id, name, role, " RFC3339("created_at") " AS created_at FROM staff_users WHERE id = $1::uuid",
-                              staff_id);
-  if (rows.empty()) return std::nullopt;
-  const auto& r = rows[0];
-  return nlohmann::json{{"id", r["id"].as<std::string>()},
-                        {"name", r["name"].as<std::string>()},
-                        {"role", r["role"].as<std::string>()},
-                        {"created_at", r["created_at"].as<std::string>()}};
-}
-
 std::optional<http::Principal> find_merchant_key(db::Tx& tx, const std::string& hash) {
   auto rows = tx->exec_params("SELECT id, merchant_id, mode FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", hash);
   if (rows.empty()) return std::nullopt;
@@ -169,8 +158,9 @@ std::optional<http::Principal> find_merchant_key(db::Tx& tx, const std::string& 
 
 std::optional<http::Principal> find_staff_key(db::Tx& tx, const std::string& hash) {
   auto rows = tx->exec_params(
-      "SELECT k.id, k.staff_id, s.role FROM staff_keys k JOIN staff_users s ON s.id = k.staff_id "
-      "WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
+      "SELECT k.id, k.staff_id, s.role, coalesce(s.merchant_id::text, '') AS merchant_id "
+      "FROM staff_keys k JOIN staff_users s ON s.id = k.staff_id "
+      "WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND s.disabled_at IS NULL",
       hash);
   if (rows.empty()) return std::nullopt;
   http::Principal p;
@@ -178,6 +168,7 @@ std::optional<http::Principal> find_staff_key(db::Tx& tx, const std::string& has
   p.key_id = rows[0]["id"].as<std::string>();
   p.id = rows[0]["staff_id"].as<std::string>();
   p.role = rows[0]["role"].as<std::string>();
+  p.merchant_id = rows[0]["merchant_id"].as<std::string>();
   return p;
 }
 

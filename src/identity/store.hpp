@@ -45,7 +45,6 @@ std::string insert_staff(db::Tx& tx, const std::string& name, const std::string&
 std::string insert_staff_key(db::Tx& tx, const std::string& staff_id, const std::string& hash,
                              const std::string& last4);
 std::optional<RevokedKey> revoke_staff_key(db::Tx& tx, const std::string& key_id);
-std::optional<nlohmann::json> staff_json(db::Tx& tx, const std::string& staff_id);
 
 std::optional<http::Principal> find_merchant_key(db::Tx& tx, const std::string& hash);
 std::optional<http::Principal> find_staff_key(db::Tx& tx, const std::string& hash);

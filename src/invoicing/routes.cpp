@@ -50,6 +50,8 @@ nlohmann::json options_json(const std::vector<options::Option>& opts) {
   return out;
 }
 
+}  // namespace
+
 options::Method parse_choice(const nlohmann::json& body) {
   if (!body.is_object()) throw core::validation_failed({{"", "the body must be a JSON object"}});
   std::vector<core::FieldError> errors;
@@ -62,6 +64,8 @@ options::Method parse_choice(const nlohmann::json& body) {
   if (!errors.empty()) throw core::validation_failed(std::move(errors));
   return *m;
 }
+
+namespace {
 
 InvoiceFilter parse_invoice_filter(const Request& req, const http::Page& page, std::vector<core::FieldError>& errors) {
   InvoiceFilter f;
@@ -80,6 +84,85 @@ InvoiceFilter parse_invoice_filter(const Request& req, const http::Page& page, s
 }
 
 }  // namespace
+
+Response choose_payment_method(db::Tx& tx, const booking::RouteContext& ctx, const std::string& id,
+                               options::Method method, const db::AuditEntry& who, const std::string& instance) {
+    const auto& merchant = who.merchant_id;
+    auto now = ctx.clock.now();
+    std::optional<booking::Booking> locked;
+    if (core::is_uuid(id)) locked = booking::load_booking(tx, merchant, id, true);
+    if (!locked) throw core::not_found("booking " + id);
+    auto& b = *locked;
+    if (b.status == "expired") {
+      // The expiry won the race: people look at it, and the 409 is stored with the case.
+      support::open_case(tx, merchant, b.id, "choice_after_expiry",
+                         "payment method " + std::string(options::to_string(method)) +
+                             " chosen after the booking expired",
+                         now, who.actor, who.request_id);
+      return Response::problem(core::Problem(409, "booking-expired", "Booking expired",
+                                             "booking " + id + " expired at its ticketing time limit"),
+                               instance);
+    }
+    if (!booking::is_open(b.status))
+      throw core::Problem(409, "booking-not-open", "Booking is not open for payment",
+                          "booking " + id + " is " + b.status);
+    auto method_name = std::string(options::to_string(method));
+    if (b.payment_method == method_name)
+      throw core::Problem(409, "payment-method-already-chosen", "Payment method already chosen",
+                          method_name + " was already chosen for booking " + id);
+    auto merchant_settings = identity::merchant_settings(tx, merchant);
+    auto option = options::evaluate(
+        engine_input(tx, b, now, true, settings_from_json(merchant_settings)), method);
+    if (!option.available)
+      throw core::Problem(409, "payment-method-unavailable", "Payment method unavailable", option.reason);
+
+    auto actor = who;
+    // A pending booking has no invoice yet; after a choice, the unpaid one is locked
+    // first so its status before voiding is known for the audit row.
+    std::optional<std::string> previous;
+    if (b.status != "pending") previous = lock_unpaid_invoice(tx, b.id);
+    if (auto old = void_open_invoice(tx, b.id, now)) {
+      actor.action = "invoice.voided";
+      actor.subject = old->id;
+      db::audit(tx, actor, {{"number", old->number}, {"reason", "payment method changed"}},
+                voiding(*old, previous.value_or("open")));
+      db::enqueue_event(tx, merchant, "invoice.voided", b.id, invoice_json(tx, *old));
+    }
+    bool paid_now = method == options::Method::deposit;
+    auto inv = issue_invoice(tx, b, method_name, paid_now ? "paid" : "open", option.due_at.value_or(now),
+                             now);
+    auto status = option.ticket_at_once && options::is_guarantee(method) ? "ticketing_authorized"
+                                                                         : "awaiting_payment";
+    // A credit line or deposit is drawn on at once; a card hold or letter guarantees
+    // the invoice when it authorises ticketing (a letter: once staff approve it).
+    nlohmann::json entry_id = nullptr;
+    if (method == options::Method::credit_line || method == options::Method::deposit ||
+        std::string(status) == "ticketing_authorized")
+      entry_id = book_guarantee(tx, b, inv, now);
+    booking::set_status(tx, b.id, status, method_name, now);
+
+    auto inv_json = invoice_json(tx, inv);
+    actor.action = "invoice.issued";
+    actor.subject = inv.id;
+    db::audit(tx, actor,
+              {{"number", inv.number}, {"method", method_name}, {"booking_id", b.id}, {"ledger_entry_id", entry_id}},
+              db::Changes().set("status", nullptr, inv.status));
+    actor.action = "booking.payment_method_chosen";
+    actor.subject = b.id;
+    db::audit(tx, actor, {{"invoice_id", inv.id}, {"number", inv.number}},
+              db::Changes()
+                  .set("status", b.status, status)
+                  .set("payment_method", b.payment_method ? nlohmann::json(*b.payment_method)
+                                                          : nlohmann::json(nullptr),
+                       method_name));
+    db::enqueue_event(tx, merchant, "invoice.issued", b.id, inv_json);
+    // Paid from the deposit as it is issued: the client is told of the payment too.
+    if (paid_now) db::enqueue_event(tx, merchant, "invoice.paid", b.id, inv_json);
+    auto body = booking_reply(tx, ctx, merchant, b.id, now);
+    if (std::string(status) == "ticketing_authorized")
+      db::enqueue_event(tx, merchant, "booking.ticketing_authorized", b.id, body);
+    return Response::json(200, body);
+}
 
 booking::Enrich enricher() {
   return [](db::Tx& tx, const booking::Booking& b, core::TimePoint now, nlohmann::json& out) {
@@ -100,78 +183,8 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
                auto method = parse_choice(req.json());
                const auto& id = req.param("id");
                co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
-                 const auto& merchant = req.caller().id;
-                 auto now = ctx.clock.now();
-                 auto b = locked_booking(tx, req);
-                 if (b.status == "expired") {
-                   // The expiry won the race: people look at it, and the 409 is stored with the case.
-                   support::open_case(tx, merchant, b.id, "choice_after_expiry",
-                                      "payment method " + std::string(options::to_string(method)) +
-                                          " chosen after the booking expired",
-                                      now, audit::actor(req.caller()), req.request_id);
-                   return Response::problem(core::Problem(409, "booking-expired", "Booking expired",
-                                                          "booking " + id + " expired at its ticketing time limit"),
-                                            req.path);
-                 }
-                 if (!booking::is_open(b.status))
-                   throw core::Problem(409, "booking-not-open", "Booking is not open for payment",
-                                       "booking " + id + " is " + b.status);
-                 auto method_name = std::string(options::to_string(method));
-                 if (b.payment_method == method_name)
-                   throw core::Problem(409, "payment-method-already-chosen", "Payment method already chosen",
-                                       method_name + " was already chosen for booking " + id);
-                 auto merchant_settings = identity::merchant_settings(tx, merchant);
-                 auto option = options::evaluate(
-                     engine_input(tx, b, now, true, settings_from_json(merchant_settings)), method);
-                 if (!option.available)
-                   throw core::Problem(409, "payment-method-unavailable", "Payment method unavailable", option.reason);
-
-                 auto actor = audit::entry(req, merchant, "", "");
-                 // A pending booking has no invoice yet; after a choice, the unpaid one is locked
-                 // first so its status before voiding is known for the audit row.
-                 std::optional<std::string> previous;
-                 if (b.status != "pending") previous = lock_unpaid_invoice(tx, b.id);
-                 if (auto old = void_open_invoice(tx, b.id, now)) {
-                   actor.action = "invoice.voided";
-                   actor.subject = old->id;
-                   db::audit(tx, actor, {{"number", old->number}, {"reason", "payment method changed"}},
-                             voiding(*old, previous.value_or("open")));
-                   db::enqueue_event(tx, merchant, "invoice.voided", b.id, invoice_json(tx, *old));
-                 }
-                 bool paid_now = method == options::Method::deposit;
-                 auto inv = issue_invoice(tx, b, method_name, paid_now ? "paid" : "open", option.due_at.value_or(now),
-                                          now);
-                 auto status = option.ticket_at_once && options::is_guarantee(method) ? "ticketing_authorized"
-                                                                                      : "awaiting_payment";
-                 // A credit line or deposit is drawn on at once; a card hold or letter guarantees
-                 // the invoice when it authorises ticketing (a letter: once staff approve it).
-                 nlohmann::json entry_id = nullptr;
-                 if (method == options::Method::credit_line || method == options::Method::deposit ||
-                     std::string(status) == "ticketing_authorized")
-                   entry_id = book_guarantee(tx, b, inv, now);
-                 booking::set_status(tx, b.id, status, method_name, now);
-
-                 auto inv_json = invoice_json(tx, inv);
-                 actor.action = "invoice.issued";
-                 actor.subject = inv.id;
-                 db::audit(tx, actor,
-                           {{"number", inv.number}, {"method", method_name}, {"booking_id", b.id}, {"ledger_entry_id", entry_id}},
-                           db::Changes().set("status", nullptr, inv.status));
-                 actor.action = "booking.payment_method_chosen";
-                 actor.subject = b.id;
-                 db::audit(tx, actor, {{"invoice_id", inv.id}, {"number", inv.number}},
-                           db::Changes()
-                               .set("status", b.status, status)
-                               .set("payment_method", b.payment_method ? nlohmann::json(*b.payment_method)
-                                                                       : nlohmann::json(nullptr),
-                                    method_name));
-                 db::enqueue_event(tx, merchant, "invoice.issued", b.id, inv_json);
-                 // Paid from the deposit as it is issued: the client is told of the payment too.
-                 if (paid_now) db::enqueue_event(tx, merchant, "invoice.paid", b.id, inv_json);
-                 auto body = booking_reply(tx, ctx, merchant, b.id, now);
-                 if (std::string(status) == "ticketing_authorized")
-                   db::enqueue_event(tx, merchant, "booking.ticketing_authorized", b.id, body);
-                 return Response::json(200, body);
+                 return choose_payment_method(tx, ctx, id, method, audit::entry(req, req.caller().id, "", ""),
+                                              req.path);
                });
              });
 

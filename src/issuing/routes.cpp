@@ -6,6 +6,7 @@
 #include "issue.hpp"
 #include "skybill/api/idempotency.hpp"
 #include "skybill/audit/actor.hpp"
+#include "skybill/booking/pay_links.hpp"
 #include "skybill/core/identifiers.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
@@ -93,11 +94,9 @@ nlohmann::json list_documents(db::Tx& tx, const std::string& scope, const std::o
   return data;
 }
 
-// The client-facing documents of the booking a pay token names: what the hosted page links.
-nlohmann::json token_documents(db::Tx& tx, const std::string& token, std::string& booking_id) {
-  auto b = tx->exec_params("SELECT id FROM bookings WHERE pay_token = $1", token);
-  if (b.empty()) throw core::not_found("payment page");
-  booking_id = b[0][0].as<std::string>();
+}  // namespace
+
+nlohmann::json pay_documents(db::Tx& tx, const std::string& booking_id, const std::string& token) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : tx->exec_params(
            "SELECT id, kind, number, " + db::epoch_us("issued_at") +
@@ -114,6 +113,31 @@ nlohmann::json token_documents(db::Tx& tx, const std::string& token, std::string
                                                : nlohmann::json(nullptr)}});
   }
   return out;
+}
+
+InvoicePayment invoice_payment(db::Tx& tx, const Context& ctx, const std::string& invoice_id) {
+  std::string booking_id, client_id;
+  auto inv = bind_invoice(tx, ctx, invoice_id, booking_id, client_id);
+  return {inv.purpose, documents::invoice_payment_string(inv)};
+}
+
+namespace {
+
+using ServeFile = std::function<Response(db::Tx&, const std::string& booking_id)>;
+
+// A /pay/{token}/... file link: the file, or for a refused link the friendly page.
+awaitable<Response> pay_file(const Context& ctx, const Request& req, const ServeFile& serve) {
+  std::optional<Response> out;
+  try {
+    co_await ctx.pool.read([&](db::Tx& tx) {
+      auto link = booking::open_pay_link(tx, req.param("token"), ctx.clock.now());
+      out = serve(tx, link.booking_id);
+    });
+  } catch (const core::Problem& p) {
+    if (!ctx.link_refused || !p.type.starts_with("pay-link-")) throw;
+    out = ctx.link_refused(p);
+  }
+  co_return std::move(*out);
 }
 
 nlohmann::json client_settings_json(const ClientDocuments& c, const std::string& id) {
@@ -341,42 +365,35 @@ void add_routes(http::Router& router, const Context& ctx) {
     const auto& token = req.param("token");
     nlohmann::json data;
     co_await ctx.pool.read([&](db::Tx& tx) {
-      std::string booking;
-      data = token_documents(tx, token, booking);
+      auto link = booking::open_pay_link(tx, token, ctx.clock.now());
+      data = pay_documents(tx, link.booking_id, token);
     });
     co_return Response::json(200, {{"data", data}});
   });
 
   router.add("GET", "/pay/{token}/documents/{id}", http::Access::anyone, [&ctx](Request& req) -> awaitable<Response> {
-    const auto& token = req.param("token");
     auto [id, format] = split_id(req.param("id"));
-    if (!core::is_uuid(id) || format.empty()) throw core::not_found("document " + req.param("id"));
-    std::optional<Response> out;
-    co_await ctx.pool.read([&](db::Tx& tx) {
-      std::string booking;
-      token_documents(tx, token, booking);
+    // Named, not a temporary in the co_await: GCC 12 destroys such temporaries twice.
+    ServeFile serve = [&, id = id, format = format](db::Tx& tx, const std::string& booking) {
+      if (!core::is_uuid(id) || format.empty()) throw core::not_found("document " + req.param("id"));
       auto kind = tx->exec_params("SELECT kind FROM documents WHERE id = $1::uuid", id);
       if (kind.empty() || kind[0][0].as<std::string>() == "commission") throw core::not_found("document " + id);
-      out = file_response(tx, id, format, "", booking);
-    });
-    co_return std::move(*out);
+      return file_response(tx, id, format, "", booking);
+    };
+    co_return co_await pay_file(ctx, req, serve);
   });
 
   // The booking's current invoice as a PDF: the link its e-mail carries.
   router.add("GET", "/pay/{token}/invoice.pdf", http::Access::anyone, [&ctx](Request& req) -> awaitable<Response> {
-    const auto& token = req.param("token");
-    std::optional<Response> out;
-    co_await ctx.pool.read([&](db::Tx& tx) {
-      std::string booking;
-      token_documents(tx, token, booking);
+    ServeFile serve = [](db::Tx& tx, const std::string& booking) {
       auto rows = tx->exec_params(
           "SELECT d.id FROM documents d JOIN invoices i ON d.source = 'invoice:' || i.id::text "
           "WHERE i.booking_id = $1::uuid AND i.status <> 'void' ORDER BY i.issued_at DESC LIMIT 1",
           booking);
       if (rows.empty()) throw core::not_found("invoice PDF (it is made a moment after the invoice; try again)");
-      out = file_response(tx, rows[0][0].as<std::string>(), "pdf", "", booking);
-    });
-    co_return std::move(*out);
+      return file_response(tx, rows[0][0].as<std::string>(), "pdf", "", booking);
+    };
+    co_return co_await pay_file(ctx, req, serve);
   });
 }
 

@@ -17,7 +17,8 @@ for source in (root / "src").rglob("*.cpp"):
         if prefix and prefix not in constants:
             print(f"{source}: cannot resolve {prefix}")
             sys.exit(1)
-        routes.add((method.lower(), constants.get(prefix, "") + path))
+        # "{path*}" (the rest of the path) is "{path}" in OpenAPI, which has no such parameter.
+        routes.add((method.lower(), (constants.get(prefix, "") + path).replace("*}", "}")))
 
 documented = set()
 in_paths = False

@@ -4,6 +4,7 @@
 #   build stage   (FROM ... AS build)   apt-get install  ==  BUILD_PACKAGES
 #   runtime stage (FROM ... AS runtime) apt-get install  ==  RUNTIME_PACKAGES minus postgresql-*
 #                 (the server and client are for scripts/pg; the container uses an outside database)
+#   TEST_PACKAGES (chromium for the browser tests, ...) in neither stage: the image never runs them
 # Run from the repository root, or pass it: dockerfile_packages_test.sh [ROOT]
 set -euo pipefail
 root=${1:-.}
@@ -39,4 +40,19 @@ compare() {
 
 compare "build stage" "$(setup_array BUILD_PACKAGES)" "$(docker_list build)"
 compare "runtime stage" "$(setup_array RUNTIME_PACKAGES | grep -v '^postgresql-' || true)" "$(docker_list runtime)"
+
+# Test-only packages stay out of the image (and out of the lists compared above).
+test_only=$(setup_array TEST_PACKAGES)
+if [[ -z $test_only ]]; then
+  echo "FAIL test packages: no TEST_PACKAGES in $setup"
+  fail=1
+else
+  leaked=$(comm -12 <(echo "$test_only") <(printf '%s\n' "$(docker_list build)" "$(docker_list runtime)" | sort -u))
+  if [[ -n $leaked ]]; then
+    echo "FAIL test packages in docker/Dockerfile: $(echo $leaked)"
+    fail=1
+  else
+    echo "ok   test packages: $(wc -l <<<"$test_only") kept out of the image"
+  fi
+fi
 exit "$fail"

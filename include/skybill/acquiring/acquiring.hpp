@@ -1,12 +1,13 @@
 #pragma once
-// Card payments with 3-D Secure (docs/cards.md): the hosted payment page (/pay/{token}), the
-// acquirer's signed callback (/v1/acquirer/callback), the job that captures and releases
+// Card payments with 3-D Secure (docs/cards.md): the start of a payment from the hosted page
+// (/pay/{token}/api/card), the return to it, the acquirer's signed callback (/v1/acquirer/callback), the job that captures and releases
 // holds, and the built-in sandbox acquirer (/sandbox-acquirer/...).
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "skybill/core/clock.hpp"
@@ -16,6 +17,8 @@ namespace skybill::db {
 class Pool;
 class Tx;
 }  // namespace skybill::db
+
+namespace skybill::core { class Problem; }
 
 namespace skybill::acquiring {
 
@@ -39,7 +42,14 @@ struct Settings {
   std::string public_url;       // http.public_url: pages, the callback URL, the sandbox's base URL
   std::string callback_secret;  // acquirer.callback_secret: signs and verifies callbacks
   std::chrono::milliseconds timeout{10'000};  // each call to the acquirer or to the callback URL
+  // What a browser navigating to a refused pay link gets (the friendly page); unset: the problem.
+  std::function<http::Response(const core::Problem&)> link_refused;
 };
+
+// The hosted page's card block for the booking the (already checked) pay token opens: null when
+// its invoice is not paid by card, else {can_pay, hold, amount, currency, action, last_attempt:
+// null | {id, status, amount, card_last4, failure_reason, capture_at}}. In the caller's transaction.
+nlohmann::json card_view(db::Tx& tx, const std::string& pay_token);
 
 // The module's state shared by its routes and its job: the acquirer and the threads its
 // blocking calls run on.
@@ -57,7 +67,7 @@ class CardPayments {
                                               std::string reference) = 0;
 };
 
-// GET /pay/{token}, POST /pay/{token}/card, GET /pay/{token}/return, POST /v1/acquirer/callback,
+// POST /pay/{token}/card, /pay/{token}/api/card, GET /pay/{token}/return, POST /v1/acquirer/callback,
 // and the sandbox acquirer under /sandbox-acquirer/.
 std::shared_ptr<CardPayments> add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock,
                                          Settings settings, PaymentSink sink);

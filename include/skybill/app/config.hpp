@@ -62,12 +62,18 @@ struct Config {
   std::string documents_edo_dir;
   int documents_interval_ms = 1000;  // how often the outbox is looked at for documents to issue
   std::string paths_formats = "config/formats";
+  std::string paths_web = "web";  // static assets: the hosted invoice page and its scripts
   // Signs and verifies the card acquirer's callbacks; the default is a fixed development value.
   std::string acquirer_callback_secret = "acq_dev_secret_change_me";
   // Settlement: the local time that closes a merchant's business day (unless the merchant's own
   // settings say otherwise), and how long before its deadline a refund still open is flagged.
   std::string settlement_cutoff = "18:00";
   int refunds_at_risk_hours = 24;
+  // Staff sign-in: PBKDF2 iterations of new password hashes (a stored hash carries its own),
+  // and how long a session lives unused and at most.
+  int staff_password_iterations = 600'000;
+  int staff_session_idle_minutes = 30;
+  int staff_session_max_hours = 12;
   std::string log_level = "info";
   std::string log_format = "text";
   std::string paths_migrations = "migrations";

@@ -18,6 +18,8 @@ struct Booking {
   nlohmann::json passengers, segments, metadata;
   nlohmann::json tickets;  // [{passenger, number}] once the airline issued them
   core::TimePoint ticketing_time_limit, created_at, updated_at;
+  core::TimePoint pay_token_expires_at;
+  bool pay_token_revoked = false;
   int price_version = 1;
   std::vector<Line> lines;  // of the current price version
 };

@@ -11,7 +11,10 @@
 namespace skybill::http {
 
 // key: any valid credential, merchant or staff (the handler scopes what each sees).
-enum class Access { anyone, merchant, staff, key };
+// Airline staff (a staff principal with a merchant_id) are refused (403) everywhere but on
+// any_staff routes: a route opts in by being any_staff, and its handler must scope what it
+// reads or changes by Principal::merchant_id. staff and key routes are gateway-wide.
+enum class Access { anyone, merchant, staff, key, any_staff };
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 

@@ -26,11 +26,18 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{10'000};
+  // Clients reach the server over TLS (http.public_url is https://): every response carries
+  // Strict-Transport-Security; so does one to a request with X-Forwarded-Proto: https.
+  bool behind_tls = false;
 };
 
-// Resolves a bearer token to a principal; nullopt when the token is unknown or revoked.
+// Resolves the credential of a request to a routed, protected path (Authorization: Bearer,
+// else a staff session cookie) to a principal; nullopt when it carries none. A credential that
+// is unknown, revoked or expired is a 401 core::Problem, a cookie-authenticated unsafe method
+// without the session's X-CSRF-Token a 403 (the authenticator knows the session; the server
+// does not look at cookies).
 using Authenticator =
-    std::function<boost::asio::awaitable<std::optional<Principal>>(std::string token)>;
+    std::function<boost::asio::awaitable<std::optional<Principal>>(const Request& req)>;
 
 class Server {
  public:

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "skybill/booking/routes.hpp"
+#include "skybill/db/journal.hpp"
 #include "skybill/options/engine.hpp"
 
 namespace skybill::invoicing {
@@ -19,6 +20,16 @@ options::Settings settings_from_json(const nlohmann::json& settings);
 
 // The booking's options now and its current invoice, added to its JSON.
 booking::Enrich enricher();
+
+// {"method": "invoice"}: 422 naming what is wrong.
+options::Method parse_choice(const nlohmann::json& body);
+// The client's choice of a payment method for the booking `booking_id` of who.merchant_id, the
+// one use case behind POST /v1/bookings/{id}/payment-choice and the hosted page's choice: in
+// the caller's transaction, the booking locked; audited as who.actor. Returns 200 with the
+// booking as the API shows it, or the 409 booking-expired problem (kept: it opened a support
+// case); throws core::Problem for the other refusals (404, 409).
+http::Response choose_payment_method(db::Tx& tx, const booking::RouteContext& ctx, const std::string& booking_id,
+                                     options::Method method, const db::AuditEntry& who, const std::string& instance);
 
 // POST /v1/bookings/{id}/payment-choice, /cancel, /tickets, /ticketing-failed; GET /v1/invoices.
 void add_routes(http::Router& router, const booking::RouteContext& ctx);

@@ -5,6 +5,7 @@
 // on a guarantee, the itinerary receipts on booking.ticketed, the УКД on refund.succeeded and
 // the gateway's commission УПД on payout.confirmed. Bad data opens a support case instead.
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,7 +17,9 @@
 
 namespace skybill::db {
 class Pool;
+class Tx;
 }
+namespace skybill::core { class Problem; }
 
 namespace skybill::issuing {
 
@@ -30,6 +33,9 @@ struct Context {
   std::string formats_dir;       // the tax service's XSDs: every XML is validated before it is stored
   std::string public_url;        // links in e-mails and on the hosted page
   std::shared_ptr<EdoOperator> edo;  // null: EDO dispatches wait
+  // What a browser gets for a refused pay link on a file link (the invoice PDF an e-mail
+  // carries): the hosted page's friendly page. Unset: the problem as JSON.
+  std::function<http::Response(const core::Problem&)> link_refused;
 };
 
 // "Сидоров Алексей Петрович", "Генеральный директор" -> the signer (gateway.signer setting).
@@ -49,6 +55,18 @@ int issue_pending_sync(const Context& ctx, int batch = 50);
 // Sends queued EDO dispatches through the operator and takes the statuses it reports.
 // Returns how many dispatches changed.
 boost::asio::awaitable<int> dispatch_pending(const Context& ctx);
+
+// The client-facing documents (invoice, УПД, receipts, corrections) of a booking, oldest first,
+// each {id, kind, number, issued_at, pdf_url, xml_url} linked through its pay token.
+nlohmann::json pay_documents(db::Tx& tx, const std::string& booking_id, const std::string& token);
+
+// What an invoice's payment QR carries, exactly as its PDF prints it.
+struct InvoicePayment {
+  std::string purpose;         // "Оплата по счёту № DA-2026-000001 от 07.12.2026, PNR …"
+  std::string payment_string;  // "ST00012|Name=…"
+};
+// Throws core::Problem (422) when the details break GOST R 56042-2014 (as the PDF would).
+InvoicePayment invoice_payment(db::Tx& tx, const Context& ctx, const std::string& invoice_id);
 
 // GET /v1/documents, /v1/documents/{id}[.pdf|.xml], POST /v1/documents/retry (staff),
 // GET /v1/post-queue, POST /v1/documents/{id}/posted (staff), PUT /v1/clients/{id}/documents,

@@ -272,5 +272,55 @@ TEST(Router, EmptySegmentsAreNotCollapsed) {
   EXPECT_EQ(r.match("GET", "/v1//clients").route, nullptr);
 }
 
+TEST(Router, WildcardTakesTheRestOfThePath) {
+  Router r;
+  add(r, "GET", "/assets/{path*}");
+  auto m = r.match("GET", "/assets/pay/app.js");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.params.at("path"), "pay/app.js");
+  EXPECT_EQ(r.match("GET", "/assets/a").params.at("path"), "a");
+  EXPECT_EQ(r.match("GET", "/assets/vendor/x/y/z.mjs").params.at("path"), "vendor/x/y/z.mjs");
+}
+
+TEST(Router, WildcardNeedsAtLeastOneSegment) {
+  Router r;
+  add(r, "GET", "/assets/{path*}");
+  EXPECT_EQ(r.match("GET", "/assets").route, nullptr);
+  EXPECT_EQ(r.match("GET", "/assets/").route, nullptr);
+}
+
+// Segments are decoded one by one: an encoded ".." reaches the handler as "..", an encoded
+// slash as a character of its segment, so the handler can refuse both.
+TEST(Router, WildcardDecodesEachSegment) {
+  Router r;
+  add(r, "GET", "/assets/{path*}");
+  EXPECT_EQ(r.match("GET", "/assets/%2e%2e/secret").params.at("path"), "../secret");
+  EXPECT_EQ(r.match("GET", "/assets/a%2Fb/c").params.at("path"), "a/b/c");
+  EXPECT_EQ(r.match("GET", "/assets/pay/../../etc").params.at("path"), "pay/../../etc");
+}
+
+TEST(Router, LiteralAndParameterRoutesBeatAWildcard) {
+  Router r;
+  add(r, "GET", "/files/{path*}");
+  add(r, "GET", "/files/{id}");
+  add(r, "GET", "/files/index");
+  EXPECT_EQ(matched_pattern(r.match("GET", "/files/index")), "/files/index");
+  EXPECT_EQ(matched_pattern(r.match("GET", "/files/abc")), "/files/{id}");
+  EXPECT_EQ(matched_pattern(r.match("GET", "/files/a/b")), "/files/{path*}");
+}
+
+TEST(Router, WildcardMethodMismatchListsAllowedMethods) {
+  Router r;
+  add(r, "GET", "/assets/{path*}");
+  auto m = r.match("POST", "/assets/x.js");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_EQ(m.allowed, (std::vector<std::string>{"GET"}));
+}
+
+TEST(Router, WildcardMustBeTheLastSegment) {
+  Router r;
+  EXPECT_THROW(add(r, "GET", "/assets/{path*}/x"), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace skybill::http
