@@ -48,6 +48,10 @@ const std::string& Request::param(const std::string& name) const {
   return it->second;
 }
 
+bool Principal::may(std::string_view permission) const {
+  return std::find(permissions.begin(), permissions.end(), permission) != permissions.end();
+}
+
 const Principal& Request::caller() const {
   if (!principal) throw std::logic_error("route " + route + " is not authenticated");
   return *principal;

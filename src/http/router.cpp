@@ -55,6 +55,10 @@ std::string param_name(const std::string& seg) {
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
+  add(std::move(method), std::move(pattern), access, std::string(), std::move(handler));
+}
+
+void Router::add(std::string method, std::string pattern, Access access, std::string permission, Handler handler) {
   if (pattern.empty() || pattern.front() != '/')
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
   for (const auto& r : routes_)
@@ -69,7 +73,7 @@ void Router::add(std::string method, std::string pattern, Access access, Handler
       throw std::invalid_argument("a {name*} parameter must be the last segment: " + pattern);
   }
   routes_.push_back(Route{std::move(method), std::move(pattern), access, std::move(handler),
-                          std::move(segments)});
+                          std::move(segments), std::move(permission)});
 }
 
 Match Router::match(std::string_view method, std::string_view path) const {

@@ -380,6 +380,9 @@ awaitable<Response> Server::Impl::handle(Request& req) {
       if (staff && !req.principal->merchant_id.empty() && m.route->access != Access::any_staff)
         throw core::Problem(403, "forbidden", "Forbidden",
                             "airline staff may use only the endpoints scoped to their airline");
+      if (staff && !m.route->permission.empty() && !req.principal->may(m.route->permission))
+        throw core::Problem(403, "forbidden", "Forbidden",
+                            "the role " + req.principal->role + " may not do this (" + m.route->permission + ")");
     }
     res = co_await m.route->handler(req);
   } catch (const core::Problem& p) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "skybill/crypto/crypto.hpp"
@@ -162,6 +163,17 @@ std::optional<Response> StaticFiles::page(std::string_view relative, int status)
 void add_asset_routes(Router& router, std::shared_ptr<const StaticFiles> files) {
   router.add("GET", "/assets/{path*}", Access::anyone,
              [files](Request& req) -> boost::asio::awaitable<Response> { co_return files->asset(req.param("path"), req); });
+  // The staff console: one page whose screens are addressed after '#', and its sign-in page.
+  // Both are public files; every datum they show comes from /admin/api, which checks the session.
+  auto page = [files](std::string file) {
+    return [files, file](Request&) -> boost::asio::awaitable<Response> {
+      if (auto p = files->page(file, 200)) co_return std::move(*p);
+      co_return Response::json(503, {{"type", "about:blank"}, {"title", "Console not installed"}, {"status", 503},
+                                     {"detail", "the web/ directory has no " + file + "; set paths.web"}});
+    };
+  };
+  router.add("GET", "/admin", Access::anyone, page("admin/index.html"));
+  router.add("GET", "/admin/sign-in", Access::anyone, page("admin/sign-in.html"));
 }
 
 }  // namespace skybill::http

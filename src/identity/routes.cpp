@@ -72,7 +72,7 @@ void add_routes(http::Router& router, db::Pool& pool) {
     co_return Response::json(200, http::page_json(rows, page));
   });
 
-  router.add("GET", "/admin/api/merchants", http::Access::staff, [&pool](Request&) -> awaitable<Response> {
+  router.add("GET", "/admin/api/merchants", http::Access::staff, "merchants.read", [&pool](Request&) -> awaitable<Response> {
     std::vector<nlohmann::json> merchants;
     co_await pool.read([&](db::Tx& tx) { merchants = store::all_merchants(tx); });
     co_return Response::json(200, {{"data", merchants}});

@@ -15,6 +15,7 @@
 #include "skybill/crypto/password.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
+#include "skybill/identity/permissions.hpp"
 #include "skybill/identity/keys.hpp"
 #include "skybill/identity/routes.hpp"
 #include "skybill/log/log.hpp"
@@ -226,6 +227,7 @@ awaitable<Response> sign_in(const StaffContext& ctx, Request& req) {
   s.last_seen = now;
   s.expires_at = expires_at;
   auto res = Response::json(200, {{"staff", user->json},
+                                  {"permissions", permissions_of(user->json.value("role", ""))},
                                   {"csrf_token", csrf_token_of(token)},
                                   {"expires_at", core::to_rfc3339(session_end(s, ctx))}});
   res.with_header("Set-Cookie", std::string(kCookie) + "=" + token + cookie_attributes(req, ctx));
@@ -243,7 +245,8 @@ awaitable<Response> current_session(const StaffContext& ctx, Request& req) {
     session = me.session_id.empty() ? std::nullopt : staff_store::live_session(tx, me.session_id, now, ctx.settings.session_idle);
   });
   if (!user) throw core::not_found("staff user");
-  nlohmann::json out = {{"staff", user->json}, {"csrf_token", nullptr}, {"expires_at", nullptr}};
+  nlohmann::json out = {{"staff", user->json}, {"permissions", me.permissions}, {"csrf_token", nullptr},
+                        {"expires_at", nullptr}};
   auto token = session_cookie(req);
   if (session && token) {
     out["csrf_token"] = csrf_token_of(*token);
@@ -419,17 +422,19 @@ void add_staff_routes(http::Router& router, const StaffContext& ctx) {
     std::optional<staff_store::StaffRow> user;
     co_await ctx.pool.read([&](db::Tx& tx) { user = staff_store::by_id(tx, req.caller().id); });
     if (!user) throw core::not_found("staff user");
-    co_return Response::json(200, user->json);
+    auto me = user->json;
+    me["permissions"] = req.caller().permissions;
+    co_return Response::json(200, me);
   });
-  router.add("GET", "/admin/api/staff", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/admin/api/staff", http::Access::staff, "staff.manage", [&ctx](Request& req) -> awaitable<Response> {
     require_admin(req);
     std::vector<nlohmann::json> users;
     co_await ctx.pool.read([&](db::Tx& tx) { users = staff_store::all(tx); });
     co_return Response::json(200, {{"data", users}});
   });
-  router.add("POST", "/admin/api/staff", http::Access::staff,
+  router.add("POST", "/admin/api/staff", http::Access::staff, "staff.manage",
              [&ctx](Request& req) { return create_staff(ctx, req); });
-  router.add("PATCH", "/admin/api/staff/{id}", http::Access::staff,
+  router.add("PATCH", "/admin/api/staff/{id}", http::Access::staff, "staff.manage",
              [&ctx](Request& req) { return update_staff(ctx, req); });
 }
 

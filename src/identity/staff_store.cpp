@@ -1,5 +1,7 @@
 #include "staff_store.hpp"
 
+#include "skybill/identity/permissions.hpp"
+
 #include "skybill/core/time.hpp"
 #include "skybill/db/time.hpp"
 #include "skybill/db/tx.hpp"
@@ -158,6 +160,7 @@ std::optional<Session> live_session(db::Tx& tx, const std::string& id, core::Tim
   out.principal.role = r["role"].as<std::string>();
   out.principal.merchant_id = r["merchant_id"].as<std::string>();
   out.principal.session_id = id;
+  out.principal.permissions = permissions_of(out.principal.role);
   out.last_seen = db::as_time(r["last_seen"]);
   out.expires_at = db::as_time(r["expires_at"]);
   return out;

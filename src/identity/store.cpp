@@ -1,5 +1,7 @@
 #include "store.hpp"
 
+#include "skybill/identity/permissions.hpp"
+
 #include "skybill/db/tx.hpp"
 
 namespace skybill::identity::store {
@@ -169,6 +171,7 @@ std::optional<http::Principal> find_staff_key(db::Tx& tx, const std::string& has
   p.id = rows[0]["staff_id"].as<std::string>();
   p.role = rows[0]["role"].as<std::string>();
   p.merchant_id = rows[0]["merchant_id"].as<std::string>();
+  p.permissions = permissions_of(p.role);
   return p;
 }
 

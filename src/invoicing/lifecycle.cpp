@@ -223,7 +223,7 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
 }
 
 void add_staff_routes(http::Router& router, const booking::RouteContext& ctx) {
-  router.add("POST", "/admin/api/bookings/{id}/approve-guarantee-letter", http::Access::staff,
+  router.add("POST", "/admin/api/bookings/{id}/approve-guarantee-letter", http::Access::staff, "guarantees.approve",
              [&ctx](Request& req) -> awaitable<Response> {
                const auto& staff = req.caller();
                if (staff.role != "admin" && staff.role != "support")

@@ -156,7 +156,7 @@ nlohmann::json client_settings_json(const ClientDocuments& c, const std::string&
 }  // namespace
 
 void add_routes(http::Router& router, const Context& ctx) {
-  router.add("GET", "/v1/documents", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/documents", http::Access::key, "documents.read", [&ctx](Request& req) -> awaitable<Response> {
     std::vector<core::FieldError> errors;
     auto scope = merchant_scope(req);
     if (!scope.empty() && !core::is_uuid(scope)) errors.push_back({"merchant_id", "must be a merchant id"});
@@ -174,7 +174,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, http::page_json(std::move(data), page));
   });
 
-  router.add("GET", "/v1/documents/{id}", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/documents/{id}", http::Access::key, "documents.read", [&ctx](Request& req) -> awaitable<Response> {
     auto [id, format] = split_id(req.param("id"));
     if (!core::is_uuid(id)) throw core::not_found("document " + req.param("id"));
     auto scope = is_staff(req) ? std::string() : req.caller().id;
@@ -191,7 +191,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return std::move(*out);
   });
 
-  router.add("GET", "/v1/document-blocks", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/document-blocks", http::Access::key, "documents.read", [&ctx](Request& req) -> awaitable<Response> {
     auto scope = merchant_scope(req);
     nlohmann::json data = nlohmann::json::array();
     co_await ctx.pool.read([&](db::Tx& tx) {
@@ -211,7 +211,7 @@ void add_routes(http::Router& router, const Context& ctx) {
   });
 
   // Issues a blocked document again once its data is fixed.
-  router.add("POST", "/v1/documents/retry", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("POST", "/v1/documents/retry", http::Access::staff, "documents.write", [&ctx](Request& req) -> awaitable<Response> {
     require_role(req, {"admin", "accountant", "support"}, "retrying a document takes a staff key");
     auto body = req.json();
     only_fields(body, {"source"});
@@ -238,7 +238,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     });
   });
 
-  router.add("GET", "/v1/post-queue", http::Access::staff, [&ctx](Request&) -> awaitable<Response> {
+  router.add("GET", "/v1/post-queue", http::Access::staff, "documents.read", [&ctx](Request&) -> awaitable<Response> {
     nlohmann::json data = nlohmann::json::array();
     co_await ctx.pool.read([&](db::Tx& tx) {
       data = nlohmann::json::array();
@@ -262,7 +262,7 @@ void add_routes(http::Router& router, const Context& ctx) {
   });
 
   // The printed original went out: its tracking number is recorded and shown.
-  router.add("POST", "/v1/documents/{id}/posted", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("POST", "/v1/documents/{id}/posted", http::Access::staff, "documents.write", [&ctx](Request& req) -> awaitable<Response> {
     require_role(req, {"admin", "accountant", "support"}, "recording a posted original takes a staff key");
     const auto& id = req.param("id");
     if (!core::is_uuid(id)) throw core::not_found("document " + id);
@@ -341,7 +341,7 @@ void add_routes(http::Router& router, const Context& ctx) {
   });
 
   // An airline's document settings: address, EDO id, signer, УПД function, delivery.
-  router.add("PATCH", "/v1/merchants/{id}/documents", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("PATCH", "/v1/merchants/{id}/documents", http::Access::staff, "merchants.write", [&ctx](Request& req) -> awaitable<Response> {
     require_role(req, {"admin"}, "changing an airline's settings takes an admin key");
     const auto& id = req.param("id");
     if (!core::is_uuid(id)) throw core::not_found("merchant " + id);
@@ -353,7 +353,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, out);
   });
 
-  router.add("GET", "/v1/merchants/{id}/documents", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/merchants/{id}/documents", http::Access::staff, "merchants.read", [&ctx](Request& req) -> awaitable<Response> {
     const auto& id = req.param("id");
     if (!core::is_uuid(id)) throw core::not_found("merchant " + id);
     nlohmann::json out;

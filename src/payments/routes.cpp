@@ -122,7 +122,7 @@ std::string invoice_id_of(const nlohmann::json& body) {
 }  // namespace
 
 void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, StatementSettings settings) {
-  router.add("POST", "/v1/statements", http::Access::staff,
+  router.add("POST", "/v1/statements", http::Access::staff, "reconciliation.write",
              [&pool, &clock, settings](Request& req) -> awaitable<Response> {
                require_accounting(req);
                if (req.body.empty())
@@ -153,7 +153,7 @@ void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, 
                co_return Response::json(status, summary);
              });
 
-  router.add("GET", "/v1/reconciliation", http::Access::staff, [&pool](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/reconciliation", http::Access::staff, "reconciliation.read", [&pool](Request& req) -> awaitable<Response> {
     require_accounting(req);
     std::vector<core::FieldError> errors;
     auto status = req.query_param("status").value_or("reconciliation");
@@ -175,7 +175,7 @@ void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, 
     co_return Response::json(200, http::page_json(std::move(data), page));
   });
 
-  router.add("GET", "/v1/reconciliation/{id}", http::Access::staff, [&pool](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/reconciliation/{id}", http::Access::staff, "reconciliation.read", [&pool](Request& req) -> awaitable<Response> {
     require_accounting(req);
     const auto& id = req.param("id");
     if (!core::is_uuid(id)) throw core::not_found("bank document");
@@ -189,7 +189,7 @@ void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, 
     co_return Response::json(200, *out);
   });
 
-  router.add("POST", "/v1/reconciliation/{id}/match", http::Access::staff,
+  router.add("POST", "/v1/reconciliation/{id}/match", http::Access::staff, "reconciliation.write",
              [&pool, &clock](Request& req) -> awaitable<Response> {
                require_accounting(req);
                const auto& id = req.param("id");
@@ -208,7 +208,7 @@ void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, 
                });
              });
 
-  router.add("POST", "/v1/reconciliation/{id}/split", http::Access::staff,
+  router.add("POST", "/v1/reconciliation/{id}/split", http::Access::staff, "reconciliation.write",
              [&pool, &clock](Request& req) -> awaitable<Response> {
                require_accounting(req);
                const auto& id = req.param("id");
@@ -238,7 +238,7 @@ void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, 
                });
              });
 
-  router.add("POST", "/v1/reconciliation/{id}/unrelated", http::Access::staff,
+  router.add("POST", "/v1/reconciliation/{id}/unrelated", http::Access::staff, "reconciliation.write",
              [&pool, &clock](Request& req) -> awaitable<Response> {
                require_accounting(req);
                const auto& id = req.param("id");

@@ -17,7 +17,7 @@ using http::Request;
 using http::Response;
 
 void add_merchant_routes(http::Router& router, const Context& ctx) {
-  router.add("GET", "/v1/merchants/{id}", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/merchants/{id}", http::Access::staff, "merchants.read", [&ctx](Request& req) -> awaitable<Response> {
     const auto& id = req.param("id");
     std::optional<nlohmann::json> merchant;
     if (core::is_uuid(id)) co_await ctx.pool.read([&](db::Tx& tx) { merchant = identity::merchant_view(tx, id); });
@@ -25,7 +25,7 @@ void add_merchant_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, *merchant);
   });
 
-  router.add("PATCH", "/v1/merchants/{id}", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("PATCH", "/v1/merchants/{id}", http::Access::staff, "merchants.write", [&ctx](Request& req) -> awaitable<Response> {
     if (req.caller().role != "admin")
       throw core::Problem(403, "forbidden", "Forbidden", "changing an airline's settings takes an admin key");
     const auto& id = req.param("id");

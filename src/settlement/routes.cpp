@@ -126,7 +126,7 @@ void add_merchant_routes(http::Router& router, const Context& ctx);  // merchant
 
 void add_routes(http::Router& router, const Context& ctx) {
   add_merchant_routes(router, ctx);
-  router.add("GET", "/v1/payouts", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/payouts", http::Access::key, "payouts.read", [&ctx](Request& req) -> awaitable<Response> {
     std::vector<core::FieldError> errors;
     auto scope = merchant_scope(req);
     if (!scope.empty() && !core::is_uuid(scope)) errors.push_back({"merchant_id", "must be a merchant id"});
@@ -151,7 +151,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, http::page_json(std::move(data), page));
   });
 
-  router.add("GET", "/v1/payouts/{id}", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/payouts/{id}", http::Access::key, "payouts.read", [&ctx](Request& req) -> awaitable<Response> {
     const auto& id = req.param("id");
     require_uuid(id, "payout");
     auto scope = is_staff(req) ? std::string() : req.caller().id;
@@ -160,14 +160,14 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, out);
   });
 
-  router.add("POST", "/v1/payouts/{id}/failed", http::Access::staff,
+  router.add("POST", "/v1/payouts/{id}/failed", http::Access::staff, "payouts.write",
              failure_handler(ctx, "payout",
                              [](db::Tx& tx, const std::string& id, const std::string& reason, core::TimePoint now,
                                 const std::string& actor, const std::string& request_id) {
                                return fail_payout(tx, id, "", reason, now, actor, request_id);
                              }));
 
-  router.add("GET", "/v1/settlement-report", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/settlement-report", http::Access::key, "payouts.read", [&ctx](Request& req) -> awaitable<Response> {
     std::vector<core::FieldError> errors;
     auto scope = merchant_scope(req);
     if (scope.empty()) errors.push_back({"merchant_id", "is required with a staff key"});
@@ -187,7 +187,7 @@ void add_routes(http::Router& router, const Context& ctx) {
                      "attachment; filename=\"settlement-" + *from + "-" + *to + ".csv\"");
   });
 
-  router.add("POST", "/v1/bookings/{id}/refunds", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("POST", "/v1/bookings/{id}/refunds", http::Access::key, "refunds.write", [&ctx](Request& req) -> awaitable<Response> {
     const auto& id = req.param("id");
     require_uuid(id, "booking");
     auto request = parse_refund_request(req.json());
@@ -197,7 +197,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     });
   });
 
-  router.add("GET", "/v1/bookings/{id}/refunds", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/bookings/{id}/refunds", http::Access::key, "bookings.read", [&ctx](Request& req) -> awaitable<Response> {
     const auto& id = req.param("id");
     require_uuid(id, "booking");
     auto scope = is_staff(req) ? std::string() : req.caller().id;
@@ -212,7 +212,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, {{"data", data}});
   });
 
-  router.add("GET", "/v1/refunds/{id}", http::Access::key, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/refunds/{id}", http::Access::key, "bookings.read", [&ctx](Request& req) -> awaitable<Response> {
     const auto& id = req.param("id");
     require_uuid(id, "refund");
     auto scope = is_staff(req) ? std::string() : req.caller().id;
@@ -226,7 +226,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, out);
   });
 
-  router.add("POST", "/v1/refunds/{id}/legs/{leg}/failed", http::Access::staff,
+  router.add("POST", "/v1/refunds/{id}/legs/{leg}/failed", http::Access::staff, "refunds.write",
              leg_handler(
                  ctx, [](const nlohmann::json& body) -> nlohmann::json { return reason_of(body); },
                  [](db::Tx& tx, const std::string& id, const std::string& leg, const nlohmann::json& reason,
@@ -234,9 +234,9 @@ void add_routes(http::Router& router, const Context& ctx) {
                    return fail_refund_leg(tx, id, leg, reason.get<std::string>(), now, actor, request_id);
                  }));
 
-  router.add("POST", "/v1/refunds/{id}/legs/{leg}/retry", http::Access::staff, leg_handler(ctx, payee_of, retry_leg));
+  router.add("POST", "/v1/refunds/{id}/legs/{leg}/retry", http::Access::staff, "refunds.write", leg_handler(ctx, payee_of, retry_leg));
 
-  router.add("POST", "/v1/reconciliation/{id}/return", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("POST", "/v1/reconciliation/{id}/return", http::Access::staff, "reconciliation.write", [&ctx](Request& req) -> awaitable<Response> {
     require_accounting(req);
     const auto& id = req.param("id");
     require_uuid(id, "bank document");
@@ -247,7 +247,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     });
   });
 
-  router.add("GET", "/v1/returns/{id}", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/returns/{id}", http::Access::staff, "reconciliation.read", [&ctx](Request& req) -> awaitable<Response> {
     require_accounting(req);
     const auto& id = req.param("id");
     require_uuid(id, "return");
@@ -256,16 +256,16 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, out);
   });
 
-  router.add("POST", "/v1/returns/{id}/failed", http::Access::staff, failure_handler(ctx, "return", fail_return));
+  router.add("POST", "/v1/returns/{id}/failed", http::Access::staff, "reconciliation.write", failure_handler(ctx, "return", fail_return));
 
-  router.add("POST", "/v1/payment-orders/exports", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("POST", "/v1/payment-orders/exports", http::Access::staff, "payouts.write", [&ctx](Request& req) -> awaitable<Response> {
     require_accounting(req);
     co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
       return Response::json(201, export_orders(tx, ctx, audit::actor(req.caller()), req.request_id));
     });
   });
 
-  router.add("GET", "/v1/payment-orders/exports/{id}", http::Access::staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/v1/payment-orders/exports/{id}", http::Access::staff, "payouts.read", [&ctx](Request& req) -> awaitable<Response> {
     require_accounting(req);
     const auto& id = req.param("id");
     require_uuid(id, "payment order export");
@@ -274,7 +274,7 @@ void add_routes(http::Router& router, const Context& ctx) {
     co_return Response::json(200, out);
   });
 
-  router.add("GET", "/v1/payment-orders/exports/{id}/file", http::Access::staff,
+  router.add("GET", "/v1/payment-orders/exports/{id}/file", http::Access::staff, "payouts.read",
              [&ctx](Request& req) -> awaitable<Response> {
                require_accounting(req);
                const auto& id = req.param("id");
@@ -291,7 +291,7 @@ void add_routes(http::Router& router, const Context& ctx) {
                                                            (one_c ? ".txt\"" : ".csv\""));
              });
 
-  router.add("POST", "/v1/payment-orders/exports/{id}/sent", http::Access::staff,
+  router.add("POST", "/v1/payment-orders/exports/{id}/sent", http::Access::staff, "payouts.write",
              [&ctx](Request& req) -> awaitable<Response> {
                require_accounting(req);
                const auto& id = req.param("id");

@@ -76,6 +76,7 @@ describe('staff sign-in', () => {
     await page.getByTestId('sign-in').click();
     await page.getByTestId('staff-name').waitFor();
     assert.equal(await page.getByTestId('staff-name').textContent(), 'Анна Админова');
+    await page.getByTestId('staff-name').click(); // the account screen: who you are
     assert.equal(await page.getByTestId('staff-email').textContent(), EMAIL);
     const cookies = await page.context().cookies();
     assert.ok(cookies.some((c) => c.httpOnly), 'the session is an HttpOnly cookie');
@@ -96,7 +97,7 @@ describe('staff sign-in', () => {
     await page.getByLabel('E-mail').fill(EMAIL);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByTestId('sign-in').click();
-    await page.getByTestId('staff-name').waitFor();
+    await page.getByTestId('staff-name').click();
     const next = 'Novyj-dlinnyj-parol-7';
     await page.getByLabel('Current password').fill('wrong current one');
     await page.getByLabel('New password', { exact: true }).fill(next);

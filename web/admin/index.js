@@ -1,95 +1,97 @@
-// The signed-in page: who you are, sign out, change the password. The console grows here.
+// The staff console: the signed-in frame (menu by role, one search box, language, sign-out)
+// around the screen the address names after '#'. Screens load on first use.
 import { h, render } from '../vendor/preact.module.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
 import htm from '../vendor/htm.module.js';
-import { dateTime } from '../common/format.js';
 import { applyLang, pickLang, rememberLang } from '../common/lang.js';
 import { LangSwitch } from '../common/ui.js';
+import { toSignIn } from './lib/api.js';
 import { t } from './i18n.js';
-import { SIGN_IN, changePassword, session, signOut } from './session.js';
+import { SCREENS, href, resolve } from './screens.js';
+import { SIGN_IN, session, signOut } from './session.js';
 
 const html = htm.bind(h);
+const loaded = new Map();  // module path → its default export
 
-function toSignIn() {
-  location.replace(`${SIGN_IN}?next=${encodeURIComponent(location.pathname)}`);
+function useHash() {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash;
 }
 
-function PasswordForm({ lang, staff }) {
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [errors, setErrors] = useState({});
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(false);
-  const [failure, setFailure] = useState(null);
-  const submit = async (e) => {
-    e.preventDefault();
-    setDone(false);
-    setFailure(null);
-    const errs = {};
-    if (!current) errs.current_password = t(lang, 'e_required');
-    if ([...next].length < 12) errs.new_password = t(lang, 'e_short');
-    else if (next !== repeat) errs.repeat = t(lang, 'e_mismatch');
-    setErrors(errs);
-    if (Object.keys(errs).length) return;
-    setBusy(true);
-    const r = await changePassword(current, next);
-    setBusy(false);
-    if (r.ok) {
-      setCurrent('');
-      setNext('');
-      setRepeat('');
-      setDone(true);
-      return;
-    }
-    if (r.status === 401) return toSignIn();
-    if (r.status === 422 && Array.isArray(r.problem?.errors)) {
-      const f = {};
-      for (const x of r.problem.errors) {
-        const m = x.field === 'current_password' ? t(lang, 'e_current') : x.message;
-        f[x.field] = f[x.field] ? `${f[x.field]}; ${m}` : m;
+const go = (path, query) => {
+  location.hash = href(path, query);
+};
+
+function Screen({ lang, me, route }) {
+  const [View, setView] = useState(() => loaded.get(route.screen.module) || null);
+  const [broken, setBroken] = useState(false);
+  useEffect(() => {
+    const cached = loaded.get(route.screen.module);
+    if (cached) return setView(() => cached);
+    setView(null);
+    setBroken(false);
+    import(route.screen.module).then(
+      (m) => {
+        loaded.set(route.screen.module, m.default);
+        setView(() => m.default);
+      },
+      () => setBroken(true),
+    );
+  }, [route.screen.module]);
+  if (broken) return html`<p class="error" role="alert">${t(lang, 'e_screen')}</p>`;
+  if (!View) return html`<p role="status" class="muted">${t(lang, 'loading')}</p>`;
+  return html`<${View} lang=${lang} me=${me} params=${route.params} query=${route.query} go=${go} />`;
+}
+
+function SearchBox({ lang }) {
+  const [q, setQ] = useState('');
+  const input = useRef(null);
+  useEffect(() => {
+    const onKey = (e) => {
+      const tag = e.target?.tagName;
+      if (e.key === '/' && tag !== 'INPUT' && tag !== 'TEXTAREA' && tag !== 'SELECT' && !document.querySelector('dialog[open]')) {
+        e.preventDefault();
+        input.current?.focus();
       }
-      setErrors(f);
-    } else setFailure(t(lang, r.status === 0 ? 'e_network' : 'e_generic', { detail: r.problem?.detail || r.problem?.title || r.status }));
-  };
-  const field = (id, label, value, set, auto, hint) => {
-    const described = [hint ? `${id}-hint` : '', errors[id] ? `${id}-error` : ''].filter(Boolean).join(' ');
-    return html`
-    <div class="form-field">
-      <label for=${id}>${label}</label>
-      <input id=${id} type="password" autocomplete=${auto} value=${value} onInput=${(e) => set(e.currentTarget.value)}
-        aria-invalid=${errors[id] ? 'true' : 'false'} aria-describedby=${described || undefined} />
-      ${hint ? html`<p class="small muted hint-inline" id=${`${id}-hint`}>${hint}</p>` : null}
-      ${errors[id] ? html`<p class="field-error" id=${`${id}-error`}>${errors[id]}</p>` : null}
-    </div>`;
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  const submit = (e) => {
+    e.preventDefault();
+    if (q.trim()) go('bookings', { q: q.trim() });
   };
   return html`
-    <section class="card" aria-labelledby="pw-h">
-      <h2 id="pw-h">${t(lang, 'change_password')}</h2>
-      <form onSubmit=${submit} novalidate>
-        <input type="email" class="offscreen" autocomplete="username" value=${staff.email} readonly tabindex="-1" aria-hidden="true" />
-        ${field('current_password', t(lang, 'current_password'), current, setCurrent, 'current-password')}
-        ${field('new_password', t(lang, 'new_password'), next, setNext, 'new-password', t(lang, 'password_rules'))}
-        ${field('repeat', t(lang, 'repeat_password'), repeat, setRepeat, 'new-password')}
-        <div role="status" aria-live="polite">${done ? html`<p class="note ok">${t(lang, 'password_changed')}</p>` : null}</div>
-        ${failure ? html`<p class="error" role="alert">${failure}</p>` : null}
-        <button type="submit" class="button" disabled=${busy}>${busy ? t(lang, 'saving') : t(lang, 'save_password')}</button>
-      </form>
-    </section>`;
+    <form role="search" class="global-search" onSubmit=${submit}>
+      <label for="global-q" class="sr-only">${t(lang, 'search_label')}</label>
+      <input id="global-q" ref=${input} type="search" value=${q} onInput=${(e) => setQ(e.currentTarget.value)}
+        placeholder=${t(lang, 'search_placeholder')} data-testid="global-search" autocomplete="off" />
+    </form>`;
 }
 
 function Console() {
   const [lang, setLang] = useState(() => pickLang(null));
   const [me, setMe] = useState(null);
   const [busy, setBusy] = useState(false);
-  const heading = useRef(null);
+  const hash = useHash();
+  const route = resolve(hash);
+  const main = useRef(null);
   useEffect(() => {
     applyLang(lang);
-    document.title = `${t(lang, 'console')} — skybill`;
   }, [lang]);
   useEffect(() => {
     session().then((r) => (r.ok ? setMe(r.data) : toSignIn()));
   }, []);
+  useEffect(() => {
+    const name = route.screen?.nav?.[lang] || t(lang, 'console');
+    document.title = `${name} — skybill`;
+    main.current?.focus({ preventScroll: true });
+  }, [route.screen?.id, lang]);
   const out = async () => {
     setBusy(true);
     await signOut();
@@ -99,32 +101,38 @@ function Console() {
     rememberLang(l);
     setLang(l);
   };
-  const staff = me?.staff;
+  if (!me?.staff) return html`<p role="status" class="muted">${t(lang, 'loading')}</p>`;
+  const staff = { ...me.staff, permissions: me.permissions || me.staff.permissions || [] };
+  const may = (p) => staff.permissions.includes(p);
+  const menu = SCREENS.filter((s) => s.nav && may(s.permission));
+  const allowed = route.screen && may(route.screen.permission);
   return html`
-    <header class="top">
+    <a class="skip" href="#main" onClick=${(e) => { e.preventDefault(); main.current?.focus(); }}>${t(lang, 'skip')}</a>
+    <header class="console-top">
       <div class="brand"><p class="merchant">skybill</p><p class="via">${t(lang, 'console')}</p></div>
+      ${may('bookings.read') ? html`<${SearchBox} lang=${lang} />` : null}
       <div class="top-actions">
         <${LangSwitch} lang=${lang} onLang=${onLang} label=${t(lang, 'lang_switch')} />
-        ${staff ? html`<button type="button" class="button secondary" onClick=${out} disabled=${busy} data-testid="sign-out">
-          ${busy ? t(lang, 'signing_out') : t(lang, 'sign_out')}</button>` : null}
+        <a href="#/account" class="who" data-testid="staff-name" title=${t(lang, `role_${staff.role}`)}>${staff.name}</a>
+        <button type="button" class="button secondary" onClick=${out} disabled=${busy} data-testid="sign-out">
+          ${busy ? t(lang, 'signing_out') : t(lang, 'sign_out')}</button>
       </div>
     </header>
-    <main id="main">
-      ${staff ? html`
-        <section class="card" aria-labelledby="me-h">
-          <h1 id="me-h" ref=${heading}>${t(lang, 'signed_in_as')} <span data-testid="staff-name">${staff.name}</span></h1>
-          <dl class="facts">
-            <div><dt>${t(lang, 'email')}</dt><dd data-testid="staff-email">${staff.email}</dd></div>
-            <div><dt>${t(lang, 'role')}</dt><dd>${t(lang, `role_${staff.role}`)}</dd></div>
-            ${staff.merchant_id ? html`<div><dt>${t(lang, 'airline')}</dt><dd class="mono">${staff.merchant_id}</dd></div>` : null}
-            ${me.expires_at ? html`<div><dt>${t(lang, 'session_until')}</dt><dd>${dateTime(me.expires_at, lang, { zoneName: true })}</dd></div>` : null}
-          </dl>
-          <p class="muted">${t(lang, 'coming')}</p>
-        </section>
-        <${PasswordForm} lang=${lang} staff=${staff} />` : html`<p role="status">${t(lang, 'loading')}</p>`}
-    </main>`;
+    <div class="console-body">
+      <nav class="console-nav" aria-label=${t(lang, 'menu')}>
+        <ul>${menu.map((s) => html`<li><a href=${`#/${s.id}`} data-testid=${`nav-${s.id}`}
+          aria-current=${route.screen?.id === s.id || route.screen?.id === s.id.replace(/s$/, '') ? 'page' : undefined}>${s.nav[lang]}</a></li>`)}</ul>
+      </nav>
+      <main id="main" tabindex="-1" ref=${main} class="console-main">
+        ${!route.screen ? html`<p class="error" role="alert">${t(lang, 'e_no_screen')}</p>`
+          : !allowed ? html`<p class="error" role="alert" data-testid="forbidden">${t(lang, 'e_role')}</p>`
+          : html`<${Screen} key=${route.screen.id} lang=${lang} me=${{ ...me, staff }} route=${route} />`}
+      </main>
+    </div>`;
 }
 
 const root = document.getElementById('app');
 root.replaceChildren();
+root.classList.remove('page');
+root.classList.add('console');
 render(html`<${Console} />`, root);

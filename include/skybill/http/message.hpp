@@ -27,6 +27,9 @@ struct Principal {
   // routes registered with Access::any_staff (see router.hpp), whose handlers scope by it.
   std::string merchant_id;
   std::string session_id;  // signed in with the session cookie: the session's id (never the token)
+  std::vector<std::string> permissions;  // staff: what the role may do (identity/permissions.hpp)
+
+  bool may(std::string_view permission) const;
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;

@@ -24,6 +24,9 @@ struct Route {
   Access access;
   Handler handler;
   std::vector<std::string> segments;  // "{id}" marks a parameter
+  // Staff callers need this permission (identity/permissions.hpp); empty: the access level says
+  // it all. Merchant API keys are governed by `access` alone.
+  std::string permission;
 };
 
 struct Match {
@@ -36,6 +39,8 @@ class Router {
  public:
   // Throws std::invalid_argument for a malformed pattern or a duplicate method+pattern.
   void add(std::string method, std::string pattern, Access access, Handler handler);
+  // The same, for a route whose staff callers need `permission` ("refunds.write").
+  void add(std::string method, std::string pattern, Access access, std::string permission, Handler handler);
   Match match(std::string_view method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

@@ -171,7 +171,7 @@ TEST(Request, UnknownParamIsALogicError) {
 
 TEST(Request, CallerReturnsPrincipal) {
   Request r;
-  r.principal = Principal{Principal::Kind::staff, "u-1", "admin", "k-1", false, {}, {}};
+  r.principal = Principal{Principal::Kind::staff, "u-1", "admin", "k-1", false, {}, {}, {}};
   EXPECT_EQ(r.caller().id, "u-1");
   EXPECT_EQ(r.caller().role, "admin");
 }
