@@ -39,4 +39,6 @@ vendor() {  # vendor <file under web/node_modules> <name in web/vendor>
 vendor preact/dist/preact.mjs preact.module.js
 vendor preact/hooks/dist/hooks.mjs hooks.module.js
 vendor htm/dist/htm.module.js htm.module.js
+vendor uplot/dist/uPlot.esm.js uplot.module.js  # the console's charts (settlement report)
+vendor uplot/dist/uPlot.min.css uplot.min.css
 echo "web/vendor.sh: web/vendor has $(ls "$web/vendor" | wc -l) modules"
