@@ -7,6 +7,7 @@
 #include "skybill/api/idempotency.hpp"
 #include "skybill/audit/routes.hpp"
 #include "skybill/booking/routes.hpp"
+#include "skybill/console/console.hpp"
 #include "skybill/invoicing/invoicing.hpp"
 #include "skybill/issuing/issuing.hpp"
 #include "skybill/paypage/paypage.hpp"
@@ -140,6 +141,8 @@ int serve(const Config& config) {
   issuing::add_routes(router, issuing_ctx);
   paypage::Context pay_page{.bookings = bookings, .issuing = issuing_ctx, .web = web};
   paypage::add_routes(router, pay_page);
+  console::Context console_ctx{.bookings = bookings, .refund_at_risk = std::chrono::hours(config.refunds_at_risk_hours)};
+  console::add_routes(router, console_ctx);
   http::add_asset_routes(router, web);
 
   http::ServerOptions options{

@@ -197,6 +197,18 @@ void add_routes(http::Router& router, const Context& ctx) {
     });
   });
 
+  // The same for the staff console: airline staff too, kept to their own airline's bookings
+  // (another airline's booking is a 404, as if it did not exist).
+  router.add("POST", "/admin/api/bookings/{id}/refunds", http::Access::any_staff, "refunds.write", [&ctx](Request& req) -> awaitable<Response> {
+    const auto& id = req.param("id");
+    require_uuid(id, "booking");
+    auto request = parse_refund_request(req.json());
+    auto scope = req.caller().merchant_id;
+    co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
+      return Response::json(201, create_refund(tx, ctx, id, scope, request, audit::actor(req.caller()), req.request_id));
+    });
+  });
+
   router.add("GET", "/v1/bookings/{id}/refunds", http::Access::key, "bookings.read", [&ctx](Request& req) -> awaitable<Response> {
     const auto& id = req.param("id");
     require_uuid(id, "booking");
