@@ -91,13 +91,16 @@ int serve(const Config& config) {
                    .session_max = std::chrono::hours(config.staff_session_max_hours),
                    .secure_cookie = config.http_public_url.starts_with("https://")}};
   identity::add_staff_routes(router, staff);
+  identity::add_key_routes(router, pool);
   booking::add_routes(router, bookings);
   invoicing::add_routes(router, bookings);
   support::add_routes(router, pool);
+  support::add_staff_routes(router, pool, clock);
   webhooks::configure_secret_key(config.webhooks_secret_key);
   if (config.webhooks_secret_key.empty())
     log::warn("webhook secrets are stored unencrypted: set webhooks.secret_key");
   webhooks::add_routes(router, pool, clock, config.delivery_private_targets == "allow");
+  webhooks::add_staff_routes(router, pool, clock);
   // A hold only authorises (an audit row); captured money is a payment like a transfer's.
   auto hold_sink = acquiring::default_sink(clock, config.http_public_url);
   acquiring::PaymentSink card_sink = [hold_sink, &clock](db::Tx& tx, const acquiring::CardPaid& p) {
@@ -123,6 +126,7 @@ int serve(const Config& config) {
                                }};
   settlement::add_routes(router, settling);
   audit::add_routes(router, pool);
+  audit::add_staff_routes(router, pool);
   issuing::Context issuing_ctx{
       .pool = pool,
       .clock = clock,

@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 
 #include "secrets.hpp"
+#include "use_cases.hpp"
 #include "skybill/outbound/targets.hpp"
 
 #include "skybill/api/idempotency.hpp"
@@ -96,6 +97,8 @@ EndpointInput parse_endpoint(const nlohmann::json& body, bool allow_private_targ
 
 std::string new_secret() { return "whsec_" + crypto::random_base62(40); }
 
+}  // namespace
+
 nlohmann::json endpoint_json(const pqxx::row& r) {
   auto ts = [&](const char* col) {
     return r[col].is_null() ? nlohmann::json(nullptr) : nlohmann::json(core::to_rfc3339(db::as_time(r[col])));
@@ -119,8 +122,7 @@ std::string endpoint_columns(core::TimePoint now) {
          " END AS previous_until_us";
 }
 
-
-db::AuditEntry entry(const Request& req, std::string action, std::string subject) {
+static db::AuditEntry entry(const Request& req, std::string action, std::string subject) {
   return {"api_key:" + req.caller().key_id, req.caller().id, std::move(action), std::move(subject), req.request_id};
 }
 
@@ -133,6 +135,27 @@ std::optional<nlohmann::json> load_endpoint(db::Tx& tx, const std::string& merch
   if (rows.empty()) return std::nullopt;
   return endpoint_json(rows[0]);
 }
+
+nlohmann::json enable_endpoint(db::Tx& tx, const std::string& merchant, const std::string& id, core::TimePoint now,
+                               db::AuditEntry who) {
+  auto before = load_endpoint(tx, merchant, id, true, now);
+  if (!before) throw core::not_found("webhook endpoint");
+  if ((*before)["status"] != "disabled")
+    throw core::Problem(409, "endpoint-not-disabled", "Endpoint not disabled",
+                        "webhook endpoint " + id + " is " + (*before)["status"].get<std::string>());
+  tx->exec_params("UPDATE webhook_endpoints SET status = 'enabled', disabled_at = NULL, "
+                  "failing_since = NULL WHERE id = $1::uuid",
+                  id);
+  db::Changes changes;
+  changes.set("status", "disabled", "enabled");
+  who.action = "webhook_endpoint.enabled";
+  who.subject = id;
+  who.merchant_id = merchant;
+  db::audit(tx, who, {{"url", (*before)["url"]}}, changes);
+  return *load_endpoint(tx, merchant, id, false, now);
+}
+
+namespace {
 
 const std::string& endpoint_id(const Request& req) {
   const auto& id = req.param("id");
@@ -226,18 +249,8 @@ void add_endpoint_routes(http::Router& router, db::Pool& pool, const core::Clock
              [&pool, &clock](Request& req) -> awaitable<Response> {
                const auto& id = endpoint_id(req);
                co_return co_await api::idempotent(pool, req, [&](db::Tx& tx) {
-                 auto before = load_endpoint(tx, req.caller().id, id, true, clock.now());
-                 if (!before) throw core::not_found("webhook endpoint");
-                 if ((*before)["status"] != "disabled")
-                   throw core::Problem(409, "endpoint-not-disabled", "Endpoint not disabled",
-                                       "webhook endpoint " + id + " is " + (*before)["status"].get<std::string>());
-                 tx->exec_params("UPDATE webhook_endpoints SET status = 'enabled', disabled_at = NULL, "
-                                 "failing_since = NULL WHERE id = $1::uuid",
-                                 id);
-                 db::Changes changes;
-                 changes.set("status", "disabled", "enabled");
-                 db::audit(tx, entry(req, "webhook_endpoint.enabled", id), {{"url", (*before)["url"]}}, changes);
-                 return Response::json(200, *load_endpoint(tx, req.caller().id, id, false, clock.now()));
+                 return Response::json(200, enable_endpoint(tx, req.caller().id, id, clock.now(),
+                                                            entry(req, "webhook_endpoint.enabled", id)));
                });
              });
 

@@ -10,6 +10,7 @@
 #include "skybill/db/tx.hpp"
 #include "skybill/http/paging.hpp"
 #include "skybill/webhooks/routes.hpp"
+#include "use_cases.hpp"
 
 namespace skybill::webhooks {
 
@@ -37,7 +38,8 @@ const std::string kEventColumns =
     " AS created_us";
 const std::string kRetained = "o.created_at > now() - interval '" + std::to_string(kEventRetentionDays) + " days'";
 
-// The event's internal sequence number, when it is the merchant's and still retained.
+}  // namespace
+
 std::optional<long long> event_seq(db::Tx& tx, const std::string& merchant, const std::string& event_id) {
   auto rows = tx->exec_params("SELECT o.id FROM outbox o WHERE o.event_id = $1::uuid AND o.merchant_id = $2::uuid AND " +
                                   kRetained,
@@ -45,6 +47,8 @@ std::optional<long long> event_seq(db::Tx& tx, const std::string& merchant, cons
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<long long>();
 }
+
+namespace {
 
 const std::string& event_id(const Request& req) {
   const auto& id = req.param("id");
@@ -87,6 +91,36 @@ nlohmann::json deliveries_json(db::Tx& tx, long long seq) {
 }
 
 }  // namespace
+
+nlohmann::json redeliver_event(db::Tx& tx, const std::string& merchant, const std::string& id,
+                               const std::optional<std::string>& only, core::TimePoint now, db::AuditEntry who) {
+  auto seq = event_seq(tx, merchant, id);
+  if (!seq) throw core::not_found("event");
+  auto ts = core::to_rfc3339(now);
+  // To the endpoint named, or to every enabled endpoint subscribed to this type.
+  auto rows = tx->exec_params(
+      "INSERT INTO webhook_deliveries (event_seq, endpoint_id, order_key, next_attempt_at, created_at) "
+      "SELECT o.id, e.id, o.booking_id, $3::timestamptz, $3::timestamptz FROM outbox o "
+      "JOIN webhook_endpoints e ON e.merchant_id = o.merchant_id AND e.status = 'enabled' "
+      "WHERE o.id = $1 AND ($2::uuid IS NULL OR e.id = $2::uuid) "
+      "  AND ($2::uuid IS NOT NULL OR o.topic = ANY (e.events) OR '*' = ANY (e.events) OR split_part(o.topic, '.', 1) || '.*' = ANY (e.events)) "
+      "RETURNING id, endpoint_id",
+      *seq, opt(only), ts);
+  if (rows.empty())
+    throw core::Problem(409, "no-endpoint", "Nothing to redeliver to",
+                        only ? "the endpoint is not this merchant's enabled endpoint"
+                             : "no enabled endpoint is subscribed to this event type");
+  nlohmann::json deliveries = nlohmann::json::array();
+  for (const auto& r : rows)
+    deliveries.push_back({{"id", std::to_string(r["id"].as<long long>())},
+                          {"endpoint_id", r["endpoint_id"].as<std::string>()},
+                          {"status", "pending"}});
+  who.merchant_id = merchant;
+  who.action = "event.redelivered";
+  who.subject = id;
+  db::audit(tx, who, {{"deliveries", deliveries}});
+  return {{"event_id", id}, {"deliveries", deliveries}};
+}
 
 void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, bool allow_private_targets) {
   add_endpoint_routes(router, pool, clock, allow_private_targets);
@@ -161,30 +195,9 @@ void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, 
                }
                co_return co_await api::idempotent(pool, req, [&](db::Tx& tx) {
                  const auto& merchant = req.caller().id;
-                 auto seq = event_seq(tx, merchant, id);
-                 if (!seq) throw core::not_found("event");
-                 auto ts = core::to_rfc3339(clock.now());
-                 // To the endpoint named, or to every enabled endpoint subscribed to this type.
-                 auto rows = tx->exec_params(
-                     "INSERT INTO webhook_deliveries (event_seq, endpoint_id, order_key, next_attempt_at, created_at) "
-                     "SELECT o.id, e.id, o.booking_id, $3::timestamptz, $3::timestamptz FROM outbox o "
-                     "JOIN webhook_endpoints e ON e.merchant_id = o.merchant_id AND e.status = 'enabled' "
-                     "WHERE o.id = $1 AND ($2::uuid IS NULL OR e.id = $2::uuid) "
-                     "  AND ($2::uuid IS NOT NULL OR o.topic = ANY (e.events) OR '*' = ANY (e.events) OR split_part(o.topic, '.', 1) || '.*' = ANY (e.events)) "
-                     "RETURNING id, endpoint_id",
-                     *seq, opt(only), ts);
-                 if (rows.empty())
-                   throw core::Problem(409, "no-endpoint", "Nothing to redeliver to",
-                                       only ? "the endpoint is not this merchant's enabled endpoint"
-                                            : "no enabled endpoint is subscribed to this event type");
-                 nlohmann::json deliveries = nlohmann::json::array();
-                 for (const auto& r : rows)
-                   deliveries.push_back({{"id", std::to_string(r["id"].as<long long>())},
-                                         {"endpoint_id", r["endpoint_id"].as<std::string>()},
-                                         {"status", "pending"}});
-                 db::audit(tx, {"api_key:" + req.caller().key_id, merchant, "event.redelivered", id, req.request_id},
-                           {{"deliveries", deliveries}});
-                 return Response::json(202, {{"event_id", id}, {"deliveries", deliveries}});
+                 return Response::json(202, redeliver_event(tx, merchant, id, only, clock.now(),
+                                                            {"api_key:" + req.caller().key_id, merchant, "", "",
+                                                             req.request_id}));
                });
              });
 }

@@ -18,6 +18,8 @@ void add_routes(http::Router& router, db::Pool& pool);
 // Staff sign-in and its users: /admin/api/session, /admin/api/password, /admin/api/me,
 // /admin/api/staff. `ctx` must outlive the router.
 void add_staff_routes(http::Router& router, const StaffContext& ctx);
+// The console's airline pages: GET /admin/api/merchants/{id}, its API keys (list, create, revoke).
+void add_key_routes(http::Router& router, db::Pool& pool);
 
 // Authorization: Bearer <key> (merchant or staff key) when the header is there; else the
 // skybill_session cookie of a signed-in staff user, whose unsafe requests (POST, PUT, PATCH,

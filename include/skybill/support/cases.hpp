@@ -24,5 +24,8 @@ std::string open_case(db::Tx& tx, const std::string& merchant_id, const std::str
 
 // GET /v1/cases (status, type and booking filters; cursor pagination).
 void add_routes(http::Router& router, db::Pool& pool);
+// The console's: /admin/api/cases (queue, one case; assign, comment, close, reopen) and
+// /admin/api/case-assignees. Airline staff read their airline's cases only and change none.
+void add_staff_routes(http::Router& router, db::Pool& pool, const core::Clock& clock);
 
 }  // namespace skybill::support

@@ -25,5 +25,8 @@ void configure_secret_key(std::string key_hex);
 // `allow_private_targets` (delivery.private_targets = allow): endpoints may name loopback and
 // private addresses; otherwise such a URL is a 422.
 void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, bool allow_private_targets);
+// The console's: /admin/api/merchants/{id}/webhook-endpoints (health, deliveries, enable) and
+// /admin/api/merchants/{id}/events/{event}/redeliver, for staff (airline staff: their airline only).
+void add_staff_routes(http::Router& router, db::Pool& pool, const core::Clock& clock);
 
 }  // namespace skybill::webhooks
