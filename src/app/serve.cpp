@@ -25,6 +25,7 @@
 #include "skybill/http/server.hpp"
 #include "skybill/identity/routes.hpp"
 #include "skybill/log/log.hpp"
+#include "route_table.hpp"
 #include "system_routes.hpp"
 
 namespace skybill::app {
@@ -148,6 +149,7 @@ int serve(const Config& config) {
   console::Context console_ctx{.bookings = bookings, .refund_at_risk = std::chrono::hours(config.refunds_at_risk_hours)};
   console::add_routes(router, console_ctx);
   http::add_asset_routes(router, web);
+  add_route_table_route(router);
 
   http::ServerOptions options{
       .address = config.http_address,

@@ -412,13 +412,13 @@ awaitable<Response> update_staff(const StaffContext& ctx, Request& req) {
 void add_staff_routes(http::Router& router, const StaffContext& ctx) {
   router.add("POST", "/admin/api/session", http::Access::anyone,
              [&ctx](Request& req) { return sign_in(ctx, req); });
-  router.add("GET", "/admin/api/session", http::Access::any_staff,
+  router.add("GET", "/admin/api/session", http::Access::any_staff, "console",
              [&ctx](Request& req) { return current_session(ctx, req); });
-  router.add("DELETE", "/admin/api/session", http::Access::any_staff,
+  router.add("DELETE", "/admin/api/session", http::Access::any_staff, "console",
              [&ctx](Request& req) { return sign_out(ctx, req); });
-  router.add("POST", "/admin/api/password", http::Access::any_staff,
+  router.add("POST", "/admin/api/password", http::Access::any_staff, "console",
              [&ctx](Request& req) { return change_password(ctx, req); });
-  router.add("GET", "/admin/api/me", http::Access::any_staff, [&ctx](Request& req) -> awaitable<Response> {
+  router.add("GET", "/admin/api/me", http::Access::any_staff, "console", [&ctx](Request& req) -> awaitable<Response> {
     std::optional<staff_store::StaffRow> user;
     co_await ctx.pool.read([&](db::Tx& tx) { user = staff_store::by_id(tx, req.caller().id); });
     if (!user) throw core::not_found("staff user");
