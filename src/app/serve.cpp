@@ -93,6 +93,7 @@ int serve(const Config& config) {
                    .secure_cookie = config.http_public_url.starts_with("https://")}};
   identity::add_staff_routes(router, staff);
   identity::add_key_routes(router, pool);
+  identity::add_credit_routes(router, pool);
   booking::add_routes(router, bookings);
   invoicing::add_routes(router, bookings);
   support::add_routes(router, pool);

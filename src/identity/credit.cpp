@@ -83,8 +83,17 @@ CreditLine make_line(std::int64_t limit, std::int64_t used, int deferral_days, b
   return {core::Money(limit, cur), core::Money(used, cur), core::Money(available, cur), deferral_days, approved};
 }
 
-db::AuditEntry audit_entry(const std::string& actor, std::string action, std::string subject) {
-  return db::AuditEntry{actor, {}, std::move(action), std::move(subject), {}};
+db::AuditEntry audit_entry(const std::string& actor, std::string action, std::string subject,
+                           std::string request_id = {}) {
+  return db::AuditEntry{actor, {}, std::move(action), std::move(subject), std::move(request_id)};
+}
+
+ClientSummary client_by_id(db::Tx& tx, const std::string& id) {
+  if (!core::is_uuid(id)) throw core::not_found("client " + id);
+  auto rows = tx->exec_params("SELECT id, inn, kpp, name FROM clients WHERE id = $1::uuid", id);
+  if (rows.empty()) throw core::not_found("client " + id);
+  const auto& r = rows[0];
+  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>()};
 }
 
 // Crockford's alphabet: no I, L, O or U, so that nothing is misread when typed from paper.
@@ -100,6 +109,13 @@ nlohmann::json client_json(const ClientSummary& c) {
   return {{"id", c.id}, {"inn", c.inn}, {"kpp", c.kpp}, {"name", c.name}};
 }
 
+// The changes themselves, in the caller's transaction, once the input is checked.
+CreditLineSet set_line_in(db::Tx& tx, const ClientSummary& c, const std::string& currency, const core::Currency& cur_ref,
+                          const core::Money& amount_ref, int deferral_days, bool approved, const std::string& actor,
+                          const std::string& request_id);
+DepositAdded deposit_in(db::Tx& tx, const ClientSummary& c, const std::string& currency, const core::Currency& cur_ref,
+                        const core::Money& money_ref, const std::string& actor, const std::string& request_id);
+
 }  // namespace
 
 CreditLineSet Credit::set_credit_line(const ClientRef& client, const std::string& currency, const std::string& limit,
@@ -113,8 +129,29 @@ CreditLineSet Credit::set_credit_line(const ClientRef& client, const std::string
   throw_if(errors);
 
   std::optional<CreditLineSet> out;
-  pool_.transact_sync([&](db::Tx& tx) {
-    auto c = find_client(tx, client);
+  pool_.transact_sync([&](db::Tx& tx) { out = set_line_in(tx, find_client(tx, client), currency, *cur, *amount, deferral_days, approved, actor_, {}); });
+  return *out;
+}
+
+CreditLineSet Credit::set_credit_line(db::Tx& tx, const std::string& client_id, const std::string& currency,
+                                      const std::string& limit, int deferral_days, bool approved,
+                                      const std::string& request_id) {
+  std::vector<core::FieldError> errors;
+  const auto* cur = check_currency(currency, errors);
+  auto amount = check_amount("limit", limit, cur, true, errors);
+  if (deferral_days < 0 || deferral_days > kMaxDeferralDays)
+    errors.push_back({"deferral_days", "must be a whole number of days from 0 to 365"});
+  throw_if(errors);
+  return set_line_in(tx, client_by_id(tx, client_id), currency, *cur, *amount, deferral_days, approved, actor_, request_id);
+}
+
+namespace {
+CreditLineSet set_line_in(db::Tx& tx, const ClientSummary& c, const std::string& currency, const core::Currency& cur_ref,
+                          const core::Money& amount_ref, int deferral_days, bool approved, const std::string& actor,
+                          const std::string& request_id) {
+    const auto* cur = &cur_ref;
+    const auto* amount = &amount_ref;
+    std::optional<CreditLineSet> out;
     // The lock invoicing takes before it spends a client's funds (src/invoicing/funds.cpp):
     // a spend sees either the old terms or the new ones, never a limit lowered under it.
     tx->exec_params("SELECT pg_advisory_xact_lock(hashtext('client-funds:' || $1))", c.id);
@@ -135,7 +172,7 @@ CreditLineSet Credit::set_credit_line(const ClientRef& client, const std::string
                   {"deferral_days", before[0][1].as<int>()},
                   {"approved", before[0][2].as<bool>()}};
     auto was = [&](const char* field) { return previous.is_null() ? nlohmann::json(nullptr) : previous[field]; };
-    db::audit(tx, audit_entry(actor_, "credit_line.set", c.id),
+    db::audit(tx, audit_entry(actor, "credit_line.set", c.id, request_id),
               {{"client", client_json(c)},
                {"currency", currency},
                {"limit", amount->to_string()},
@@ -146,9 +183,9 @@ CreditLineSet Credit::set_credit_line(const ClientRef& client, const std::string
                   .set("limit", was("limit"), amount->to_string())
                   .set("deferral_days", was("deferral_days"), deferral_days)
                   .set("approved", was("approved"), approved));
-  });
   return *out;
 }
+}  // namespace
 
 DepositAdded Credit::add_deposit(const ClientRef& client, const std::string& currency, const std::string& amount) {
   std::vector<core::FieldError> errors;
@@ -158,18 +195,35 @@ DepositAdded Credit::add_deposit(const ClientRef& client, const std::string& cur
   throw_if(errors);
 
   std::optional<DepositAdded> out;
-  pool_.transact_sync([&](db::Tx& tx) {
-    auto c = find_client(tx, client);
+  pool_.transact_sync([&](db::Tx& tx) { out = deposit_in(tx, find_client(tx, client), currency, *cur, *money, actor_, {}); });
+  return *out;
+}
+
+DepositAdded Credit::add_deposit(db::Tx& tx, const std::string& client_id, const std::string& currency,
+                                 const std::string& amount, const std::string& request_id) {
+  std::vector<core::FieldError> errors;
+  const auto* cur = check_currency(currency, errors);
+  auto money = check_amount("amount", amount, cur, false, errors);
+  throw_if(errors);
+  return deposit_in(tx, client_by_id(tx, client_id), currency, *cur, *money, actor_, request_id);
+}
+
+namespace {
+DepositAdded deposit_in(db::Tx& tx, const ClientSummary& c, const std::string& currency, const core::Currency& cur_ref,
+                        const core::Money& money_ref, const std::string& actor, const std::string& request_id) {
+    const auto* cur = &cur_ref;
+    const auto* money = &money_ref;
+    std::optional<DepositAdded> out;
     const auto deposit = client_account(c.id, ledger::Kind::deposit, currency);
     // The money arrived at the gateway's bank (debit); the gateway now owes it to the client
     // (credit of the client's deposit, a liability).
-    ledger::Entry entry{"deposit.top_up", c.id, "manual deposit top-up by " + actor_,
+    ledger::Entry entry{"deposit.top_up", c.id, "manual deposit top-up by " + actor,
                         {{{ledger::Owner::gateway, {}, ledger::Kind::bank, currency}, money->minor()},
                          {deposit, -money->minor()}}};
     auto entry_id = ledger::post(tx, entry);
     auto balance = -ledger::balance(tx, deposit);
     out = DepositAdded{c, entry_id, *money, core::Money(balance, *cur)};
-    db::audit(tx, audit_entry(actor_, "deposit.added", c.id),
+    db::audit(tx, audit_entry(actor, "deposit.added", c.id, request_id),
               {{"client", client_json(c)},
                {"currency", currency},
                {"amount", money->to_string()},
@@ -177,9 +231,9 @@ DepositAdded Credit::add_deposit(const ClientRef& client, const std::string& cur
                {"balance", out->balance.to_string()}},
               db::Changes().set("balance", core::Money(balance - money->minor(), *cur).to_string(),
                                 out->balance.to_string()));
-  });
   return *out;
 }
+}  // namespace
 
 ClientBalances Credit::client_balances(const ClientRef& client) {
   std::vector<core::FieldError> errors;
@@ -187,9 +241,13 @@ ClientBalances Credit::client_balances(const ClientRef& client) {
   throw_if(errors);
 
   ClientBalances out;
-  pool_.transact_sync([&](db::Tx& tx) {
-    out = ClientBalances{};
-    out.client = find_client(tx, client);
+  pool_.transact_sync([&](db::Tx& tx) { out = client_balances(tx, find_client(tx, client).id); });
+  return out;
+}
+
+ClientBalances Credit::client_balances(db::Tx& tx, const std::string& client_id) {
+    ClientBalances out;
+    out.client = client_by_id(tx, client_id);
     out.deposit_reference = tx->exec_params1("UPDATE clients SET deposit_reference = COALESCE(deposit_reference, $2) "
                                              "WHERE id = $1::uuid RETURNING deposit_reference",
                                              out.client.id, new_deposit_reference())[0]
@@ -220,7 +278,6 @@ ClientBalances Credit::client_balances(const ClientRef& client) {
       if (!row.line && row.used != 0) row.line = make_line(0, row.used, 0, false, cur);
       out.currencies.push_back({code, row.line, core::Money(row.deposit, cur)});
     }
-  });
   return out;
 }
 

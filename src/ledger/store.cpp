@@ -126,6 +126,25 @@ std::vector<AccountBalance> balances(db::Tx& tx, Owner owner, const std::string&
   return out;
 }
 
+std::vector<OwnerPosting> postings_of(db::Tx& tx, Owner owner, const std::string& owner_id, int limit,
+                                      const std::string& before_entry) {
+  auto rows = tx->exec_params(
+      "SELECT e.id::text, e.kind, e.memo, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+      "a.kind, a.currency, p.amount_minor "
+      "FROM ledger_accounts a JOIN ledger_postings p ON p.account_id = a.id JOIN ledger_entries e ON e.id = p.entry_id "
+      "WHERE a.owner = $1 AND a.owner_id = $2::uuid AND ($3::bigint IS NULL OR e.id < $3::bigint) "
+      "ORDER BY e.id DESC, p.id DESC LIMIT $4",
+      to_string(owner), owner_id, null_if_empty(before_entry), limit);
+  std::vector<OwnerPosting> out;
+  for (const auto& row : rows) {
+    auto kind = parse_kind(row[4].as<std::string>());
+    if (!kind) throw std::logic_error("unknown ledger account kind " + row[4].as<std::string>());
+    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                   row[3].as<std::string>(), *kind, row[5].as<std::string>(), row[6].as<std::int64_t>()});
+  }
+  return out;
+}
+
 std::vector<Imbalance> verify(db::Tx& tx) {
   std::vector<Imbalance> out;
   // Postings whose entry is gone (possible only with the foreign keys bypassed).

@@ -1,5 +1,8 @@
 #include <boost/asio/awaitable.hpp>
 
+#include <algorithm>
+#include <map>
+
 #include "import.hpp"
 #include "skybill/api/idempotency.hpp"
 #include "skybill/audit/actor.hpp"
@@ -8,6 +11,7 @@
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/crypto/crypto.hpp"
+#include "skybill/db/arrays.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/db/time.hpp"
@@ -241,6 +245,92 @@ void add_routes(http::Router& router, db::Pool& pool, const core::Clock& clock, 
                  resolve(tx, req, id, "unrelated", note, clock.now());
                  return Response::json(200, {{"id", id}, {"status", "unrelated"}, {"note", note}});
                });
+             });
+
+  // The console's queue: as GET /v1/reconciliation (server-paged, oldest first), for every
+  // role that may read reconciliation (support looks, accountants act), with the queue's size.
+  router.add("GET", "/admin/api/reconciliation", http::Access::staff, "reconciliation.read",
+             [&pool](Request& req) -> awaitable<Response> {
+               std::vector<core::FieldError> errors;
+               auto status = req.query_param("status").value_or("reconciliation");
+               if (status != "reconciliation" && status != "matched" && status != "deposit" && status != "unrelated" &&
+                   status != "outgoing" && status != "returned")
+                 errors.push_back({"status", "must be reconciliation, matched, deposit, unrelated, outgoing or returned"});
+               auto page = http::page_of(req, errors);
+               if (page.cursor && !core::is_uuid(*page.cursor)) errors.push_back({"cursor", "must be a cursor this list gave"});
+               if (!errors.empty()) throw core::validation_failed(std::move(errors));
+               nlohmann::json data;
+               long long total = 0;
+               co_await pool.read([&](db::Tx& tx) {
+                 data = nlohmann::json::array();
+                 auto rows = tx->exec_params(
+                     "SELECT " + kDocumentColumns + " FROM bank_documents d WHERE status = $1 "
+                     "AND ($2::uuid IS NULL OR d.seq > (SELECT seq FROM bank_documents WHERE id = $2::uuid)) "
+                     "ORDER BY d.seq LIMIT $3",
+                     status, page.cursor ? page.cursor->c_str() : nullptr, page.fetch());
+                 for (const auto& r : rows) data.push_back(document_json(r));
+                 total = tx->exec_params1("SELECT count(*) FROM bank_documents WHERE status = $1", status)[0].as<long long>();
+               });
+               auto out = http::page_json(std::move(data), page);
+               out["total"] = total;
+               co_return Response::json(200, out);
+             });
+
+  // The console's view of one queued payment: the stored ranked candidates with each invoice as
+  // it is now (number, status, what is still due, the client, whether it may take a payment)
+  // and the days between the invoice and the payment, so that the screen can say in words why
+  // a candidate ranks where it does and what a match would do before it is confirmed.
+  router.add("GET", "/admin/api/reconciliation/{id}", http::Access::staff, "reconciliation.read",
+             [&pool](Request& req) -> awaitable<Response> {
+               const auto& id = req.param("id");
+               if (!core::is_uuid(id)) throw core::not_found("bank document");
+               std::optional<nlohmann::json> out;
+               co_await pool.read([&](db::Tx& tx) {
+                 out.reset();
+                 auto rows = tx->exec_params("SELECT " + kDocumentColumns + " FROM bank_documents WHERE id = $1::uuid", id);
+                 if (rows.empty()) return;
+                 auto doc = document_json(rows[0]);
+                 std::vector<std::string> ids;
+                 for (const auto& c : doc["candidates"])
+                   if (c.contains("invoice_id") && c["invoice_id"].is_string()) ids.push_back(c["invoice_id"].get<std::string>());
+                 std::map<std::string, nlohmann::json> invoices;
+                 for (const auto& r : tx->exec_params(
+                          "SELECT i.id, i.number, i.status, i.currency, i.amount_minor, i.paid_minor, "
+                          "  to_char(i.issued_at, 'YYYY-MM-DD') AS issued_on, to_char(i.due_at, 'YYYY-MM-DD') AS due_on, "
+                          "  c.name AS client_name, c.inn AS client_inn, b.id AS booking_id, b.reference, b.status AS booking_status, "
+                          "  (i.status = 'void' OR b.status IN ('expired', 'cancelled')) AS closed, "
+                          "  ($2::date - i.issued_at::date) AS days_after_issue "
+                          "FROM invoices i JOIN clients c ON c.id = i.client_id JOIN bookings b ON b.id = i.booking_id "
+                          "WHERE i.id = ANY ($1::uuid[])",
+                          db::text_array(ids), doc["date"].get<std::string>())) {
+                   const auto& cur = core::currency(r["currency"].as<std::string>());
+                   auto amount = r["amount_minor"].as<long long>(), paid = r["paid_minor"].as<long long>();
+                   invoices[r["id"].as<std::string>()] = {
+                       {"number", r["number"].as<std::string>()},
+                       {"status", r["status"].as<std::string>()},
+                       {"currency", r["currency"].as<std::string>()},
+                       {"amount", core::Money(amount, cur).to_string()},
+                       {"paid", core::Money(paid, cur).to_string()},
+                       {"due", core::Money(std::max<long long>(0, amount - paid), cur).to_string()},
+                       {"issued_on", r["issued_on"].as<std::string>()},
+                       {"due_on", r["due_on"].as<std::string>()},
+                       {"client", {{"name", r["client_name"].as<std::string>()}, {"inn", r["client_inn"].as<std::string>()}}},
+                       {"booking", {{"id", r["booking_id"].as<std::string>()},
+                                    {"reference", r["reference"].as<std::string>()},
+                                    {"status", r["booking_status"].as<std::string>()}}},
+                       {"closed", r["closed"].as<bool>()},
+                       // Paid already, void or its booking gone: a match would be refused or wrong.
+                       {"payable", !r["closed"].as<bool>() && r["status"].as<std::string>() != "paid"},
+                       {"days_after_issue", r["days_after_issue"].as<int>()}};
+                 }
+                 for (auto& c : doc["candidates"]) {
+                   auto it = c.contains("invoice_id") ? invoices.find(c["invoice_id"].get<std::string>()) : invoices.end();
+                   c["invoice"] = it == invoices.end() ? nlohmann::json(nullptr) : it->second;
+                 }
+                 out = std::move(doc);
+               });
+               if (!out) throw core::not_found("bank document");
+               co_return Response::json(200, *out);
              });
 }
 

@@ -7,7 +7,10 @@
 
 #include "skybill/core/money.hpp"
 
-namespace skybill::db { class Pool; }
+namespace skybill::db {
+class Pool;
+class Tx;
+}  // namespace skybill::db
 
 namespace skybill::identity {
 
@@ -67,6 +70,18 @@ class Credit {
   // A manual top-up: debit the gateway's bank, credit the client's deposit. `amount` > 0.
   DepositAdded add_deposit(const ClientRef& client, const std::string& currency, const std::string& amount);
   ClientBalances client_balances(const ClientRef& client);
+
+  // The same two changes inside the caller's transaction (the console's routes, whose
+  // Idempotency-Key is stored with the effect), for a client named by its id; `request_id`
+  // goes into the audit row. Bad input throws core::Problem as above.
+  CreditLineSet set_credit_line(db::Tx& tx, const std::string& client_id, const std::string& currency,
+                                const std::string& limit, int deferral_days, bool approved,
+                                const std::string& request_id);
+  DepositAdded add_deposit(db::Tx& tx, const std::string& client_id, const std::string& currency,
+                           const std::string& amount, const std::string& request_id);
+  // The balances of a client named by id, in the caller's transaction (gives it a deposit
+  // reference on first show, as the other does).
+  ClientBalances client_balances(db::Tx& tx, const std::string& client_id);
 
  private:
   db::Pool& pool_;

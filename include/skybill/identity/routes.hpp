@@ -21,6 +21,11 @@ void add_staff_routes(http::Router& router, const StaffContext& ctx);
 // The console's airline pages: GET /admin/api/merchants/{id}, its API keys (list, create, revoke).
 void add_key_routes(http::Router& router, db::Pool& pool);
 
+// The console's client screens (credit_routes.cpp): /admin/api/clients (search, paged),
+// /admin/api/clients/{id} (credit lines, deposits, ledger history), PUT …/credit-lines/{currency},
+// POST …/deposits (Idempotency-Key honoured). `pool` must outlive the router.
+void add_credit_routes(http::Router& router, db::Pool& pool);
+
 // Authorization: Bearer <key> (merchant or staff key) when the header is there; else the
 // skybill_session cookie of a signed-in staff user, whose unsafe requests (POST, PUT, PATCH,
 // DELETE) must carry the session's X-CSRF-Token (403 csrf-failed otherwise). A session slides

@@ -58,6 +58,18 @@ struct AccountBalance {
 // Every account of one owner (owner_id empty for the gateway), with its balance.
 std::vector<AccountBalance> balances(db::Tx& tx, Owner owner, const std::string& owner_id);
 
+// One posting of an owner's account with its entry, newest first (the console's history).
+struct OwnerPosting {
+  std::string entry_id, entry_kind, memo, created_at;  // created_at: RFC 3339
+  Kind kind;
+  std::string currency;
+  std::int64_t amount_minor;  // debit positive, credit negative
+};
+// At most `limit` postings of the owner's accounts, newest first; `before_entry` (an entry id)
+// pages on: only older entries.
+std::vector<OwnerPosting> postings_of(db::Tx& tx, Owner owner, const std::string& owner_id, int limit,
+                                      const std::string& before_entry = {});
+
 struct Imbalance {
   std::string what;      // "entry 12 sums to 1.00 RUB", "the book sums to -0.05 USD"
   std::string entry_id;  // empty when the whole book is meant
