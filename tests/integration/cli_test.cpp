@@ -320,7 +320,7 @@ TEST_F(CliTest, StaffKeyWithBadRoleIsRefused) {
 // ---- migrations --------------------------------------------------------------------------
 
 TEST_F(CliTest, MigrateTwiceAppliesNothingTheSecondTime) {
-  TestDatabase fresh;
+  TestDatabase fresh(TestDatabase::Schema::empty);
   auto e = base_env(fresh);
   auto files = migration_files(fs::path(source_dir()) / "migrations");
   ASSERT_GE(files.size(), 2u);
@@ -356,7 +356,7 @@ TEST_F(CliTest, MigrationsAreRecordedWithTheFilesSha256) {
 }
 
 TEST_F(CliTest, ChangedOrMissingAppliedMigrationStopsStartUp) {
-  TestDatabase fresh;
+  TestDatabase fresh(TestDatabase::Schema::empty);
   TempMigrations copy;
   auto e = base_env(fresh);
   e["SKYBILL_PATHS_MIGRATIONS"] = copy.dir.string();
@@ -402,7 +402,7 @@ TEST_F(CliTest, TwoMigratorsAtOnceApplyEachMigrationOnce) {
   auto files = migration_files(fs::path(source_dir()) / "migrations");
   for (int round = 0; round < 3; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
-    TestDatabase fresh;
+    TestDatabase fresh(TestDatabase::Schema::empty);
     auto e = base_env(fresh);
     CliResult results[2];
     std::latch start(2);

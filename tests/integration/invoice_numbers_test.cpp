@@ -285,7 +285,7 @@ struct TempDir {
 }  // namespace
 
 TEST(InvoiceSeriesMigration, ExistingInvoicesKeepTheirNumbersAndEveryAirlineGetsASeries) {
-  TestDatabase fresh;
+  TestDatabase fresh(TestDatabase::Schema::empty);
   TempDir before;
   for (const auto& f : fs::directory_iterator(fs::path(source_dir()) / "migrations"))
     if (f.path().filename().string() < "0013") fs::copy(f.path(), before.dir / f.path().filename());

@@ -15,6 +15,8 @@
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <cstdlib>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <pqxx/pqxx>
 #include <random>
@@ -103,9 +105,65 @@ std::string slurp(const std::string& path) {
 std::string binary_path() { return SKYBILL_BINARY; }
 std::string source_dir() { return SKYBILL_SOURCE_DIR; }
 
-TestDatabase::TestDatabase() : name_("skybill_t_" + random_suffix()) {
+namespace {
+
+// FNV-1a over the migration files' names and bytes, in order: the template's name changes with
+// any of them.
+std::string migrations_fingerprint() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(source_dir()) / "migrations"))
+    if (e.path().extension() == ".sql") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](const std::string& bytes) {
+    for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
+  };
+  for (const auto& f : files) {
+    mix(f.filename().string());
+    mix(slurp(f.string()));
+  }
+  std::ostringstream out;
+  out << std::hex << h;
+  return out.str();
+}
+
+// The migrated template's name, made first if this cluster has none for these migrations. An
+// advisory lock makes the suites that start together wait for one of them to make it.
+std::string migrated_template() {
+  static const std::string name = [] {
+    auto tpl = "skybill_tpl_" + migrations_fingerprint();
+    pqxx::connection c(admin_url());
+    pqxx::nontransaction tx(c);
+    tx.exec("SELECT pg_advisory_lock(4242001)");
+    try {
+      if (tx.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", tpl).empty()) {
+        // Templates of other migrations are stale: a cluster kept between runs would pile them up.
+        for (const auto& r : tx.exec("SELECT datname FROM pg_database WHERE datname LIKE 'skybill\\_tpl\\_%'"))
+          tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(r[0].as<std::string>()) + " WITH (FORCE)");
+        auto building = tpl + "_building";
+        tx.exec("DROP DATABASE IF EXISTS " + building + " WITH (FORCE)");
+        tx.exec("CREATE DATABASE " + building);
+        auto migrated = run_cli({"migrate"}, base_env(with_database(admin_url(), building)));
+        if (migrated.exit_code != 0) throw std::runtime_error("migrating the template failed: " + migrated.err);
+        tx.exec("ALTER DATABASE " + building + " RENAME TO " + tpl);
+      }
+    } catch (...) {
+      tx.exec("SELECT pg_advisory_unlock(4242001)");
+      throw;
+    }
+    tx.exec("SELECT pg_advisory_unlock(4242001)");
+    return tpl;
+  }();
+  return name;
+}
+
+}  // namespace
+
+TestDatabase::TestDatabase(Schema schema) : name_("skybill_t_" + random_suffix()) {
+  auto from = schema == Schema::migrated ? " TEMPLATE " + migrated_template() : std::string();
   pqxx::connection c(admin_url());
-  pqxx::nontransaction(c).exec("CREATE DATABASE " + name_);
+  pqxx::nontransaction(c).exec("CREATE DATABASE " + name_ + from);
   url_ = with_database(admin_url(), name_);
 }
 
