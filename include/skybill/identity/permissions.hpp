@@ -11,12 +11,12 @@ namespace skybill::identity {
 inline constexpr std::string_view kPermissions[] = {
     "console",               // the console itself: the Today screen, search
     "bookings.read",         // bookings, invoices, a booking's whole story
-    "refunds.write",         // make a refund, retry or fail a refund leg
+    "refunds.write",         // make a refund, in full or by lines with penalties
     "guarantees.approve",    // approve a guarantee letter
     "reconciliation.read",   // the reconciliation queue and statements
     "reconciliation.write",  // import a statement; match, split, mark unrelated, return
     "payouts.read",          // payouts, payment order exports, the settlement report
-    "payouts.write",         // export payment orders, mark sent or failed
+    "payouts.write",         // export payment orders, mark sent or failed; fail or retry a refund leg
     "clients.read",          // clients with their credit lines and deposits
     "clients.write",         // set a credit line, top up a deposit
     "merchants.read",        // airlines and their settings
