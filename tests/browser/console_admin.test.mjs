@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { TestDatabase, bookingBody, eventually, launchBrowser } from './harness.mjs';
+import { TestDatabase, bookingBody, eventually, launchBrowser, rfc3339, serverNow } from './harness.mjs';
 import { consoleServer, noSeriousViolations, screenshot, signedIn, staffUser } from './console_harness.mjs';
 
 let db, server, browser, hooks, received = 0;
@@ -32,10 +32,12 @@ before(async () => {
   endpointId = ep.id;
   booking = await server.ok('POST', '/v1/bookings', { key: air.api_key, json: bookingBody('CASE-7001', { pnr: 'CASE71' }) });
   await server.ok('POST', '/v1/bookings', { key: other.api_key, json: bookingBody('OTHER-1', { pnr: 'OTHR01' }) });
+  // Opened on the server's clock, as a failed ticketing would open it.
+  const at = rfc3339(serverNow());
   caseId = db.sql(`INSERT INTO support_cases (merchant_id, booking_id, type, notes, created_at, updated_at)
-    VALUES ('${air.merchant_id}', '${booking.id}', 'ticketing_failed', 'PNR отменён перевозчиком', now(), now()) RETURNING id`).split('\n')[0];
+    VALUES ('${air.merchant_id}', '${booking.id}', 'ticketing_failed', 'PNR отменён перевозчиком', '${at}', '${at}') RETURNING id`).split('\n')[0];
   db.sql(`INSERT INTO support_cases (merchant_id, type, notes, created_at, updated_at)
-    VALUES ('${other.merchant_id}', 'payout_failed', 'Чужое обращение', now(), now())`);
+    VALUES ('${other.merchant_id}', 'payout_failed', 'Чужое обращение', '${at}', '${at}')`);
   admin = staffUser(server, { name: 'Анна Админова', email: 'anna@skybill.example', role: 'admin' });
   support = staffUser(server, { name: 'Сергей Поддержкин', email: 'sergey@skybill.example', role: 'support' });
   airline = staffUser(server, { name: 'Ольга Аэро', email: 'olga@aero.example', role: 'airline', merchant: air.merchant_id });

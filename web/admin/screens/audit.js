@@ -1,7 +1,7 @@
 // The audit trail: every change by whom, filtered by entity and id, actor, action, airline and
 // period (the filters stay in the address), newest first, paged on the server, downloadable as
 // CSV with the same filters. Airline staff see their airline's rows only.
-import { useState } from '../../vendor/hooks.module.js';
+import { useEffect, useState } from '../../vendor/hooks.module.js';
 import { get, queryString } from '../lib/api.js';
 import { makeT } from '../lib/i18n.js';
 import { DataTable, When, html, useLoad } from '../lib/ui.js';
@@ -32,6 +32,8 @@ export default function Audit({ lang, me, query, go }) {
   const applied = Object.fromEntries(KEYS.map((k) => [k, query[k] || '']));
   if (own) applied.airline = '';
   const [draft, setDraft] = useState(applied);
+  const appliedKey = JSON.stringify(applied);
+  useEffect(() => setDraft(JSON.parse(appliedKey)), [appliedKey]);  // a link changed the filters
   const airlines = useLoad(() => (own ? Promise.resolve({ ok: true, data: { data: [] } }) : get('/admin/api/merchants')), [own]);
   const submit = (e) => {
     e.preventDefault();
