@@ -77,7 +77,7 @@ export default function Bookings({ lang, me, query, go }) {
     onChange=${(e) => set({ [k]: e.currentTarget.value })} /></label>`;
   return html`
     <h1>${t(lang, 'title')}</h1>
-    <form role="search" class="filters" onSubmit=${submit} aria-label=${t(lang, 'title')}>
+    <form class="filters" onSubmit=${submit}>
       <label class="grow">${t(lang, 'q_label')}
         <input type="search" value=${q} onInput=${(e) => setQ(e.currentTarget.value)} data-testid="bookings-q" autocomplete="off" /></label>
       <button type="submit" class="button">${t(lang, 'find')}</button>
