@@ -82,8 +82,9 @@ Response list(db::Tx& tx, const ListQuery& q, const std::string& scope) {
     arr += "}";
     s.where.push_back("b.status = ANY(" + s.p(arr) + "::text[])");
   }
-  std::string tz;
-  if (q.created_from || q.created_to || q.tl_from || q.tl_to || q.csv) tz = s.p(q.tz);
+  // The zone is checked even when no date uses it: a one-time filter PostgreSQL runs first.
+  std::string tz = s.p(q.tz);
+  s.where.push_back("(now() AT TIME ZONE " + tz + "::text) IS NOT NULL");
   auto day_start = [&](const std::string& d, int plus) {
     std::string e = "((" + s.p(d) + "::date + " + std::to_string(plus) + ")::timestamp AT TIME ZONE " + tz + "::text)";
     return e;
