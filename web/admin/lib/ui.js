@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from '../../vendor/hooks.mod
 import htm from '../../vendor/htm.module.js';
 import { dateTime, money } from '../../common/format.js';
 import { failure as failureText, makeT } from './i18n.js';
+import { statusLabel } from './labels.js';
 
 export { failureText };
 
@@ -23,9 +24,11 @@ const TONES = {
   bad: ['failed', 'expired', 'cancelled', 'ticketing_failed', 'refused', 'void', 'disabled', 'revoked', 'returned'],
   warn: ['pending', 'awaiting_payment', 'reconciliation', 'partially_paid', 'overdue', 'open', 'queued', 'retrying', 'ticketing_authorized'],
 };
-export function Badge({ status, label }) {
+// Without a label the status is named in the page's language (lib/labels.js).
+export function Badge({ status, label, lang }) {
   const tone = Object.keys(TONES).find((k) => TONES[k].includes(status)) || 'info';
-  return html`<span class=${`badge ${tone}`} data-status=${status}>${label || status}</span>`;
+  const shown = label || statusLabel(lang || document.documentElement.lang || 'ru', status);
+  return html`<span class=${`badge ${tone}`} data-status=${status}>${shown}</span>`;
 }
 
 export const Loading = ({ lang }) => html`<p role="status" class="muted">${t(lang, 'loading')}</p>`;

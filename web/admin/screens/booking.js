@@ -6,6 +6,7 @@ import { useMemo, useState } from '../../vendor/hooks.module.js';
 import { Badge, ConfirmDialog, Failure, Loading, Money, When, failureText, html, useLoad } from '../lib/ui.js';
 import { get, newKey, send } from '../lib/api.js';
 import { makeT } from '../lib/i18n.js';
+import { documentKindLabel } from '../lib/labels.js';
 import { statusLabel } from './bookings.js';
 
 const t = makeT({
@@ -217,7 +218,7 @@ export default function Booking({ lang, me, params }) {
           <td>${p.status ? html`<${Badge} status=${p.status} />` : html`<${Badge} status="succeeded" />`}</td><td class="num">${m(p.amount, p.currency)}</td></tr>`)} />` : html`<${Empty} lang=${lang} />`}
     <//>
     <${Section} id="documents" title=${t(lang, 'documents')} count=${s.documents.length}>
-      ${s.documents.length ? html`<ul>${s.documents.map((d) => html`<li>${d.kind} № ${d.number} · ${m(d.total, d.currency)} · <${When} at=${d.issued_at} lang=${lang} />
+      ${s.documents.length ? html`<ul>${s.documents.map((d) => html`<li>${documentKindLabel(lang, d.kind)} № ${d.number} · ${m(d.total, d.currency)} · <${When} at=${d.issued_at} lang=${lang} />
         ${d.dispatches.map((x) => html` <${Badge} status=${x.status} label=${`${x.channel}: ${x.status}`} />`)}</li>`)}</ul>` : html`<${Empty} lang=${lang} />`}
     <//>
     <${Section} id="refunds" title=${t(lang, 'refunds')} count=${s.refunds.length}>

@@ -4,6 +4,7 @@
 // resolution and reopen; airline staff read their airline's cases only.
 import { useState } from '../../vendor/hooks.module.js';
 import { get, send } from '../lib/api.js';
+import { caseTypeLabel } from '../lib/labels.js';
 import { makeT } from '../lib/i18n.js';
 import { Badge, ConfirmDialog, DataTable, Failure, Loading, Money, When, failureText, html, useLoad } from '../lib/ui.js';
 
@@ -22,11 +23,6 @@ const t = makeT({
     resolution: 'Решение', close_q: 'Закрыть обращение?', close_effect: 'Обращение уйдёт из очереди открытых. Решение увидят коллеги и авиакомпания.',
     e_resolution: 'Опишите решение.', history: 'История', closed_by: 'Закрыл', no_booking: 'Обращение не связано с бронированием.',
     assigned: 'Назначено: {name}.', commented: 'Комментарий добавлен.', closed: 'Обращение закрыто.', reopened: 'Обращение открыто снова.',
-    t_ticketing_failed: 'Не выписан билет', t_price_change_after_guarantee: 'Цена изменилась после гарантии',
-    t_choice_after_expiry: 'Выбор после истечения', t_underpayment: 'Недоплата', t_overpayment: 'Переплата',
-    t_payment_for_closed_booking: 'Оплата закрытой брони', t_refund_at_risk: 'Возврат под угрозой срока',
-    t_refund_failed: 'Возврат не прошёл', t_payout_failed: 'Выплата не прошла', t_document_blocked: 'Документ заблокирован',
-    t_document_refused: 'Документ отклонён', t_document_undeliverable: 'Документ не доставлен',
   },
   en: {
     title: 'Support cases', type: 'Type', assignee: 'Assignee', anyone: 'Anyone', me: 'Me', nobody: 'Unassigned',
@@ -38,16 +34,11 @@ const t = makeT({
     resolution: 'Resolution', close_q: 'Close the case?', close_effect: 'The case leaves the open queue. Colleagues and the airline see the resolution.',
     e_resolution: 'Describe the resolution.', history: 'History', closed_by: 'Closed by', no_booking: 'The case has no booking.',
     assigned: 'Assigned: {name}.', commented: 'Comment added.', closed: 'Case closed.', reopened: 'Case reopened.',
-    t_ticketing_failed: 'Ticketing failed', t_price_change_after_guarantee: 'Price changed after guarantee',
-    t_choice_after_expiry: 'Choice after expiry', t_underpayment: 'Underpayment', t_overpayment: 'Overpayment',
-    t_payment_for_closed_booking: 'Payment for a closed booking', t_refund_at_risk: 'Refund at risk of its deadline',
-    t_refund_failed: 'Refund failed', t_payout_failed: 'Payout failed', t_document_blocked: 'Document blocked',
-    t_document_refused: 'Document refused', t_document_undeliverable: 'Document undeliverable',
   },
 });
 
 const major = (minor) => (minor == null ? null : `${minor < 0 ? '-' : ''}${Math.trunc(Math.abs(minor) / 100)}.${String(Math.abs(minor) % 100).padStart(2, '0')}`);
-const typeLabel = (lang, type) => t(lang, `t_${type}`);
+const typeLabel = caseTypeLabel;
 
 function BookingBeside({ lang, b }) {
   if (!b) return html`<p class="muted">${t(lang, 'no_booking')}</p>`;

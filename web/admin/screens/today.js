@@ -3,6 +3,7 @@
 import { Badge, Failure, Loading, Money, When, failureText, html, useLoad } from '../lib/ui.js';
 import { get } from '../lib/api.js';
 import { makeT } from '../lib/i18n.js';
+import { caseTypeLabel } from '../lib/labels.js';
 
 const t = makeT({
   ru: {
@@ -11,8 +12,7 @@ const t = makeT({
     q_refunds_at_risk: 'Возвраты под угрозой срока', q_failed_payouts: 'Неудачные выплаты',
     q_webhook_endpoints: 'Вебхуки: сбои и отключения', q_expiring_bookings: 'Тайм-лимит через 2 часа, не оплачено',
     overdue: 'срок прошёл', failed_legs: 'неудачных частей: {n}', deadline: 'срок', tl: 'ТЛ',
-    ticketing_failed: 'Выписка не удалась', price_change_after_guarantee: 'Цена изменилась после гарантии',
-    choice_after_expiry: 'Выбор после истечения', refund_at_risk: 'Возврат под угрозой', open_queue: 'Открыть очередь',
+    open_queue: 'Открыть очередь',
   },
   en: {
     title: 'Today', refresh: 'Refresh', all_clear: 'Nothing is waiting — all clear.', more: '{n} more',
@@ -20,8 +20,7 @@ const t = makeT({
     q_refunds_at_risk: 'Refunds at risk of their deadline', q_failed_payouts: 'Failed payouts',
     q_webhook_endpoints: 'Webhook endpoints failing or disabled', q_expiring_bookings: 'TL within 2 hours, unpaid',
     overdue: 'overdue', failed_legs: '{n} failed leg(s)', deadline: 'deadline', tl: 'TL',
-    ticketing_failed: 'Ticketing failed', price_change_after_guarantee: 'Price changed after guarantee',
-    choice_after_expiry: 'Choice after expiry', refund_at_risk: 'Refund at risk', open_queue: 'Open the queue',
+    open_queue: 'Open the queue',
   },
 });
 
@@ -29,7 +28,7 @@ const QUEUE_HREF = { reconciliation: '#/reconciliation', support_cases: '#/cases
 
 function Queue({ lang, q }) {
   const id = `q-${q.key}`;
-  const title = (it) => (q.key === 'support_cases' ? t(lang, it.title) : it.title);
+  const title = (it) => (q.key === 'support_cases' ? caseTypeLabel(lang, it.title) : it.title);
   return html`
     <section class="card today-queue" aria-labelledby=${id} data-testid=${id} data-count=${q.count}>
       <h2 id=${id}><span>${t(lang, `q_${q.key}`)}</span> <span class=${`count ${q.count ? 'warn' : 'ok'}`}>${q.count}</span></h2>
