@@ -12,6 +12,7 @@
 #include "skybill/db/time.hpp"
 #include "skybill/db/tx.hpp"
 #include "skybill/identity/accounts.hpp"
+#include "skybill/http/airline_scope.hpp"
 #include "skybill/identity/keys.hpp"
 #include "skybill/identity/routes.hpp"
 #include "store.hpp"
@@ -24,13 +25,7 @@ using boost::asio::awaitable;
 using http::Request;
 using http::Response;
 
-// The airline of the path, when the caller may see it; 404 otherwise.
-const std::string& airline_in_scope(const Request& req) {
-  const auto& id = req.param("id");
-  const auto& mine = req.caller().merchant_id;
-  if (!core::is_uuid(id) || (!mine.empty() && mine != id)) throw core::not_found("airline");
-  return id;
-}
+using http::airline_in_scope;
 
 db::AuditEntry staff_did(const Request& req, const std::string& merchant, std::string action, std::string subject) {
   return {"staff:" + req.caller().id, merchant, std::move(action), std::move(subject), req.request_id};

@@ -11,6 +11,7 @@
 #include "skybill/db/pool.hpp"
 #include "skybill/db/time.hpp"
 #include "skybill/db/tx.hpp"
+#include "skybill/http/airline_scope.hpp"
 #include "skybill/http/paging.hpp"
 #include "skybill/webhooks/routes.hpp"
 #include "use_cases.hpp"
@@ -23,12 +24,7 @@ using boost::asio::awaitable;
 using http::Request;
 using http::Response;
 
-const std::string& airline_in_scope(const Request& req) {
-  const auto& id = req.param("id");
-  const auto& mine = req.caller().merchant_id;
-  if (!core::is_uuid(id) || (!mine.empty() && mine != id)) throw core::not_found("airline");
-  return id;
-}
+using http::airline_in_scope;
 
 const std::string& uuid_param(const Request& req, const char* name, const char* what) {
   const auto& v = req.param(name);

@@ -21,9 +21,7 @@ namespace {
 
 const std::string kPassword = "Console-Admin-2026!";
 
-struct Session {
-  std::string id, cookie, csrf;
-};
+using Session = StaffSession;
 
 class ConsoleAdminTest : public ::testing::Test {
  protected:
@@ -46,36 +44,12 @@ class ConsoleAdminTest : public ::testing::Test {
 
   static Session staff(HttpClient& http, const std::string& name, const std::string& role,
                        const std::string& merchant = {}) {
-    auto email = name + "@skybill.example";
-    char path[] = "/tmp/skybill-password-XXXXXX";
-    int fd = mkstemp(path);
-    auto line = kPassword + "\n";
-    EXPECT_EQ(write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
-    close(fd);
-    std::vector<std::string> args = {"staff", "user", "create", "--name", name, "--email", email,
-                                     "--role", role, "--password-file", path};
-    if (!merchant.empty()) {
-      args.push_back("--merchant");
-      args.push_back(merchant);
-    }
-    auto made = run_cli(args, *env);
-    std::remove(path);
-    EXPECT_EQ(made.exit_code, 0) << made.err;
-    auto r = http.post_json("/admin/api/session", {{"email", email}, {"password", kPassword}}, "");
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto c = r.header("set-cookie");
-    return {r.json()["staff"]["id"], c.substr(0, c.find(';')), r.json()["csrf_token"]};
+    return staff_session(http, *env, name, name + "@skybill.example", role, kPassword, merchant);
   }
 
   static HttpResponse as(HttpClient& http, const Session& s, const std::string& method, const std::string& target,
                          const nlohmann::json& body = nullptr) {
-    std::map<std::string, std::string> h{{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}};
-    std::string text;
-    if (!body.is_null()) {
-      h["Content-Type"] = "application/json";
-      text = body.dump();
-    }
-    return http.request(method, target, text, h);
+    return as_staff(http, s, method, target, body);
   }
 
   // A booking of the airline and an open case on it, as a failed ticketing leaves one.

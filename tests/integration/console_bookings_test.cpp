@@ -19,9 +19,7 @@ namespace {
 
 const std::string kPassword = "Console-Search-2026";
 
-struct Session {
-  std::string cookie, csrf;
-};
+using Session = StaffSession;
 
 class ConsoleBookingsTest : public ::testing::Test {
  protected:
@@ -55,33 +53,16 @@ class ConsoleBookingsTest : public ::testing::Test {
   }
 
   void user(const std::string& name, const std::string& email, const std::string& role, const std::string& merchant = {}) {
-    char path[] = "/tmp/skybill-password-XXXXXX";
-    int fd = mkstemp(path);
-    auto line = kPassword + "\n";
-    ASSERT_EQ(write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
-    close(fd);
-    std::vector<std::string> args = {"staff", "user", "create", "--name", name, "--email", email, "--role", role, "--password-file", path};
-    if (!merchant.empty()) args.insert(args.end(), {"--merchant", merchant});
-    auto r = run_cli(args, *env);
-    std::remove(path);
+    auto r = create_staff_user(*env, name, email, role, kPassword, merchant);
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
 
   Session sign_in(const std::string& email) {
-    auto r = http->post_json("/admin/api/session", {{"email", email}, {"password", kPassword}}, "");
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto c = r.header("set-cookie");
-    return {c.substr(0, c.find(';')), r.json().value("csrf_token", "")};
+    return sign_in_staff(*http, email, kPassword);
   }
 
   HttpResponse as(const Session& s, const std::string& method, const std::string& target, const nlohmann::json& body = nullptr) {
-    std::map<std::string, std::string> h{{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}};
-    std::string text;
-    if (!body.is_null()) {
-      h["Content-Type"] = "application/json";
-      text = body.dump();
-    }
-    return http->request(method, target, text, h);
+    return as_staff(*http, s, method, target, body);
   }
   HttpResponse get(const Session& s, const std::string& target) { return as(s, "GET", target); }
 

@@ -78,22 +78,10 @@ class ConsoleMoneyTest : public ServerSuite {
   // Airline staff have no staff keys: a user of the airline, signed in; `key` is its cookie.
   Staff airline_user(const std::string& merchant) {
     static int n = 0;
-    char path[] = "/tmp/skybill-password-XXXXXX";
-    int fd = mkstemp(path);
-    std::string line = "Konsol-parol-2026!\n";
-    EXPECT_EQ(write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
-    close(fd);
     auto email = "ivan" + std::to_string(++n) + ".money@skybill.example";
-    auto made = run_cli({"staff", "user", "create", "--name", "Ivan", "--email", email, "--role", "airline",
-                         "--merchant", merchant, "--password-file", path},
-                        *env);
-    std::remove(path);
-    EXPECT_EQ(made.exit_code, 0) << made.err;
     HttpClient http(server->port());
-    auto r = http.post_json("/admin/api/session", {{"email", email}, {"password", "Konsol-parol-2026!"}}, "");
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto cookie = r.header("set-cookie");
-    return {nlohmann::json::parse(made.out)["id"], cookie.substr(0, cookie.find(';')) + "|" + r.json().value("csrf_token", "")};
+    auto s = staff_session(http, *env, "Ivan", email, "airline", "Konsol-parol-2026!", merchant);
+    return {s.id, s.cookie + "|" + s.csrf};
   }
   static HttpResponse call(HttpClient& http, const std::string& key, const std::string& method, const std::string& target,
                            const nlohmann::json& body = nullptr, const std::map<std::string, std::string>& extra = {}) {

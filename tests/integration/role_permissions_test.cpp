@@ -4,9 +4,6 @@
 // to their airline, and no staff route lacks a permission. A route added tomorrow is covered
 // without touching this file.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <regex>
 #include <set>
 
@@ -18,8 +15,8 @@ namespace {
 
 const std::string kPassword = "Runway-Holding-Point-7";
 
-struct Session {
-  std::string role, cookie, csrf;
+struct Session : StaffSession {
+  std::string role;
 };
 
 class RolePermissionsTest : public ServerSuite {
@@ -31,32 +28,16 @@ class RolePermissionsTest : public ServerSuite {
     server = new ServerProcess(*env);
   }
   static Session sign_in_as(HttpClient& http, const std::string& role, const std::string& merchant = {}) {
-    char path[] = "/tmp/skybill-password-XXXXXX";
-    int fd = mkstemp(path);
-    auto line = kPassword + "\n";
-    EXPECT_EQ(write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
-    close(fd);
-    auto email = role + ".roles@skybill.example";
-    std::vector<std::string> args = {"staff", "user", "create", "--name", "Role " + role, "--email", email,
-                                     "--role", role, "--password-file", path};
-    if (!merchant.empty()) args.insert(args.end(), {"--merchant", merchant});
-    auto made = run_cli(args, *env);
-    std::remove(path);
-    EXPECT_EQ(made.exit_code, 0) << made.err;
-    auto r = http.post_json("/admin/api/session", {{"email", email}, {"password", kPassword}}, "");
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto cookie = r.header("set-cookie");
-    return {role, cookie.substr(0, cookie.find(';')), r.json().value("csrf_token", "")};
+    Session s;
+    static_cast<StaffSession&>(s) =
+        staff_session(http, *env, "Role " + role, role + ".roles@skybill.example", role, kPassword, merchant);
+    s.role = role;
+    return s;
   }
 
   static HttpResponse call(HttpClient& http, const Session& s, const std::string& method, const std::string& target) {
-    std::map<std::string, std::string> h{{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}};
-    std::string body;
-    if (method != "GET" && method != "DELETE") {
-      h["Content-Type"] = "application/json";
-      body = "{}";
-    }
-    return http.request(method, target, body, h);
+    bool with_body = method != "GET" && method != "DELETE";
+    return as_staff(http, s, method, target, with_body ? nlohmann::json::object() : nlohmann::json());
   }
 };
 

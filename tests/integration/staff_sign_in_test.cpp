@@ -47,20 +47,7 @@ class StaffSignInTest : public ::testing::Test {
 
   static CliResult create_user(const std::string& name, const std::string& email, const std::string& role,
                                const std::string& password, const std::string& merchant = {}) {
-    char path[] = "/tmp/skybill-password-XXXXXX";
-    int fd = mkstemp(path);
-    auto line = password + "\n";
-    EXPECT_EQ(write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
-    close(fd);
-    std::vector<std::string> args = {"staff", "user", "create", "--name", name, "--email", email,
-                                     "--role", role, "--password-file", path};
-    if (!merchant.empty()) {
-      args.push_back("--merchant");
-      args.push_back(merchant);
-    }
-    auto r = run_cli(args, *env);
-    std::remove(path);
-    return r;
+    return create_staff_user(*env, name, email, role, password, merchant);
   }
 
   static std::string user_id(const std::string& name, const std::string& email, const std::string& role,

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <pqxx/pqxx>
+#include <gtest/gtest.h>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -444,6 +445,49 @@ bool RawConnection::closed_within(std::chrono::milliseconds timeout) {
     auto n = recv(fd_, buf, sizeof buf, 0);
     if (n <= 0) return true;
   }
+}
+
+CliResult create_staff_user(const Env& env, const std::string& name, const std::string& email,
+                            const std::string& role, const std::string& password, const std::string& merchant) {
+  char path[] = "/tmp/skybill-password-XXXXXX";
+  int fd = mkstemp(path);
+  auto line = password + "\n";
+  EXPECT_EQ(write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+  close(fd);
+  std::vector<std::string> args = {"staff", "user", "create", "--name", name, "--email", email,
+                                   "--role", role, "--password-file", path};
+  if (!merchant.empty()) args.insert(args.end(), {"--merchant", merchant});
+  auto r = run_cli(args, env);
+  std::remove(path);
+  return r;
+}
+
+StaffSession sign_in_staff(HttpClient& http, const std::string& email, const std::string& password) {
+  auto r = http.post_json("/admin/api/session", {{"email", email}, {"password", password}}, "");
+  EXPECT_EQ(r.status, 200) << r.body;
+  if (r.status != 200) return {};
+  auto cookie = r.header("set-cookie");
+  auto body = r.json();
+  return {body["staff"].value("id", ""), cookie.substr(0, cookie.find(';')), body.value("csrf_token", "")};
+}
+
+StaffSession staff_session(HttpClient& http, const Env& env, const std::string& name, const std::string& email,
+                           const std::string& role, const std::string& password, const std::string& merchant) {
+  auto made = create_staff_user(env, name, email, role, password, merchant);
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  return sign_in_staff(http, email, password);
+}
+
+HttpResponse as_staff(HttpClient& http, const StaffSession& s, const std::string& method, const std::string& target,
+                      const nlohmann::json& body, bool csrf) {
+  std::map<std::string, std::string> h{{"Cookie", s.cookie}};
+  if (csrf) h["X-CSRF-Token"] = s.csrf;
+  std::string text;
+  if (!body.is_null()) {
+    h["Content-Type"] = "application/json";
+    text = body.dump();
+  }
+  return http.request(method, target, text, h);
 }
 
 }  // namespace skybill::test

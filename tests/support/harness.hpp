@@ -134,6 +134,25 @@ struct MerchantKey {
 MerchantKey create_merchant(const Env& env, const std::string& name = "Test Air",
                             const std::string& inn = "7707083893", const std::string& kpp = "770701001");
 
+// Staff who sign in with a password, and the requests the console sends for them.
+struct StaffSession {
+  std::string id;      // the staff user's id
+  std::string cookie;  // "skybill_session=…", as a browser sends it back
+  std::string csrf;    // the session's CSRF token
+};
+// `skybill staff user create` with `password` given in a file; `merchant` for role airline.
+CliResult create_staff_user(const Env& env, const std::string& name, const std::string& email,
+                            const std::string& role, const std::string& password, const std::string& merchant = {});
+// POST /admin/api/session; a test failure (and an empty session) unless it answers 200.
+StaffSession sign_in_staff(HttpClient& http, const std::string& email, const std::string& password);
+// create_staff_user, then sign_in_staff; a test failure if either fails.
+StaffSession staff_session(HttpClient& http, const Env& env, const std::string& name, const std::string& email,
+                           const std::string& role, const std::string& password, const std::string& merchant = {});
+// A request as the console sends it: the cookie, the CSRF token unless `csrf` is false, and the
+// body as JSON unless it is null.
+HttpResponse as_staff(HttpClient& http, const StaffSession& s, const std::string& method, const std::string& target,
+                      const nlohmann::json& body = nullptr, bool csrf = true);
+
 // Lines in a command's output (a last line without '\n' counts).
 inline int line_count(const std::string& s) {
   int n = 0;
