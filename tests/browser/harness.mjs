@@ -258,9 +258,14 @@ export class Server {
       this.proc.stdout.setEncoding('utf8').on('data', read);
       this.proc.stderr.setEncoding('utf8').on('data', read);
       this.proc.on('exit', (code) => reject(new Error(`skybill serve exited (${code}):\n${this.logs.slice(-30).join('\n')}`)));
-      setTimeout(() => reject(new Error(`skybill serve did not listen in 60 s:\n${this.logs.slice(-30).join('\n')}`)), 60000);
+      // Cleared once it listens: a pending timer would keep node (and the suite) alive for a minute.
+      this.readyTimer = setTimeout(() => reject(new Error(`skybill serve did not listen in 60 s:\n${this.logs.slice(-30).join('\n')}`)), 60000);
     });
-    await ready;
+    try {
+      await ready;
+    } finally {
+      clearTimeout(this.readyTimer);
+    }
     return this;
   }
   async stop() {

@@ -322,7 +322,13 @@ TEST_F(PaymentsTest, OnlyAccountingStaffImportStatements) {
   auto support = run_cli({"staff", "key", "create", "--name", "Sam Support", "--role", "support"}, *env);
   std::string key = nlohmann::json::parse(support.out)["staff_key"];
   EXPECT_EQ(import(one_c({}), key).status, 403);
-  EXPECT_EQ(HttpClient(server->port()).get("/v1/reconciliation", key).status, 403);
+  // Support reads the queue (a client asks where its payment went) but decides nothing there.
+  EXPECT_EQ(HttpClient(server->port()).get("/v1/reconciliation", key).status, 200);
+  EXPECT_EQ(HttpClient(server->port())
+                .post_json("/v1/reconciliation/00000000-0000-4000-8000-000000000001/unrelated",
+                           {{"reason", "not ours"}}, key)
+                .status,
+            403);
 }
 
 TEST_F(PaymentsTest, TheNamedInvoiceIsFoundAmongManyOpenOnesOfTheSameClient) {

@@ -38,20 +38,22 @@ export function Failure({ lang, text, onRetry }) {
     ${onRetry ? html` <button type="button" class="button secondary small-button" onClick=${onRetry}>${t(lang, 'retry')}</button>` : null}</div>`;
 }
 
-// Loads once per `deps` change: {state: 'loading'|'ok'|'failed', data, r, reload}.
+// Loads once per `deps` change: {state: 'loading'|'ok'|'failed', data, r, reload}. New deps (another
+// id, another page) drop what was shown, so nothing of the last object lingers while the next one
+// loads; reload() keeps it on screen until the fresh answer replaces it.
 export function useLoad(load, deps) {
   const [state, setState] = useState({ state: 'loading' });
   const gen = useRef(0);
-  const run = useCallback(() => {
+  const run = useCallback((keep) => {
     const mine = ++gen.current;
-    setState((s) => ({ ...s, state: 'loading' }));
+    setState((s) => (keep ? { ...s, state: 'loading' } : { state: 'loading' }));
     Promise.resolve(load()).then((r) => {
       if (mine !== gen.current) return;  // a newer load started: this answer is stale
       setState(r.ok ? { state: 'ok', data: r.data, r } : { state: 'failed', r });
     });
   }, deps);
-  useEffect(run, [run]);
-  return { ...state, reload: run };
+  useEffect(() => run(false), [run]);
+  return { ...state, reload: () => run(true) };
 }
 
 // A modal dialog: what will happen (children), Confirm and Cancel. Enter confirms, Escape

@@ -228,7 +228,7 @@ export default function Booking({ lang, me, params }) {
         <${Table} head=${[{ label: t(lang, 'route') }, { label: t(lang, 'status') }, { label: t(lang, 'attempts'), num: true }, { label: t(lang, 'amount'), num: true }, { label: t(lang, 'actions') }]}
           rows=${r.legs.map((l) => html`<tr><td>${l.route}</td><td><${Badge} status=${l.status} />${l.failure_reason ? html` <span class="small muted">${l.failure_reason}</span>` : null}</td>
             <td class="num">${l.attempts}</td><td class="num">${m(l.amount, r.currency)}</td>
-            <td>${l.status === 'failed' && !l.replaced_by && gateway && may('refunds.write') ? html`<${RetryLeg} lang=${lang} refund=${r} leg=${l} currency=${r.currency} onDone=${story.reload} />` : null}</td></tr>`)} />
+            <td>${l.status === 'failed' && !l.replaced_by && gateway && may('payouts.write') ? html`<${RetryLeg} lang=${lang} refund=${r} leg=${l} currency=${r.currency} onDone=${story.reload} />` : null}</td></tr>`)} />
       </div>`)}
       ${!s.refunds.length ? html`<${Empty} lang=${lang} />` : null}
       ${refundable ? html`<h3>${t(lang, 'new_refund')}</h3><${RefundForm} lang=${lang} story=${s} onDone=${() => { setDone(true); story.reload(); }} />` : null}
