@@ -120,7 +120,7 @@ function Console() {
     </header>
     <div class="console-body">
       <nav class="console-nav" aria-label=${t(lang, 'menu')}>
-        <ul>${menu.map((s) => html`<li><a href=${`#/${s.id}`} data-testid=${`nav-${s.id}`}
+        <ul>${menu.map((s) => html`<li><a href=${s.href || `#/${s.id}`} data-testid=${`nav-${s.id}`}
           aria-current=${route.screen?.id === s.id || route.screen?.id === s.id.replace(/s$/, '') ? 'page' : undefined}>${s.nav[lang]}</a></li>`)}</ul>
       </nav>
       <main id="main" tabindex="-1" ref=${main} class="console-main">

@@ -14,6 +14,10 @@ export const SCREENS = [
   { id: 'cases', pattern: /^cases$/, permission: 'cases.read', nav: { ru: 'Обращения', en: 'Support cases' }, module: './screens/cases.js' },
   { id: 'staff', pattern: /^staff$/, permission: 'staff.manage', nav: { ru: 'Сотрудники', en: 'Staff' }, module: './screens/staff.js' },
   { id: 'audit', pattern: /^audit$/, permission: 'audit.read', nav: { ru: 'Журнал', en: 'Audit trail' }, module: './screens/audit.js' },
+  { id: 'chat', pattern: /^chat$/, permission: 'chat.operate', nav: { ru: 'Чат', en: 'Chat' }, module: './screens/chat.js' },
+  { id: 'chat-archive', href: '#/chat/archive', pattern: /^chat\/archive$/, permission: 'chat.operate', nav: { ru: 'Архив чата', en: 'Chat archive' }, module: './screens/chat_archive.js' },
+  { id: 'chat-canned', href: '#/chat/canned', pattern: /^chat\/canned$/, permission: 'chat.operate', nav: { ru: 'Шаблоны ответов', en: 'Canned replies' }, module: './screens/chat_canned.js' },
+  { id: 'chat-settings', href: '#/chat/settings', pattern: /^chat\/settings$/, permission: 'chat.settings', nav: { ru: 'Настройки чата', en: 'Chat settings' }, module: './screens/chat_settings.js' },
   { id: 'account', pattern: /^account$/, permission: 'console', module: './screens/account.js' },
 ];
 
