@@ -204,6 +204,9 @@ export class ChatSocket {
 
   unwatch(dialog) {
     this.watched.delete(dialog);
+    this.last.delete(dialog);
+    this.seen.delete(dialog);
+    this.floor.delete(dialog);
     this.frame({ type: 'unwatch', dialog });
   }
 

@@ -298,7 +298,7 @@ function Widget() {
     <main class="chat" data-testid="chat" data-state=${conn.state}>
       <header class="head">
         <div>
-          <h1>${settings.name || t('title')}</h1>
+          <h1>${settings.airline || settings.name || t('title')}</h1>
           <p class="sub" data-testid="chat-status">${assignee ? t('with_operator', { name: assignee }) : live ? t('waiting') : t('subtitle')}</p>
         </div>
         ${embedded ? html`<button type="button" class="close" onClick=${() => { setOpen(false); tell({ type: 'close' }); }}

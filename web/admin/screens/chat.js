@@ -129,7 +129,8 @@ export default function Chat({ lang, me }) {
       for (const m of list) merged = mergeMessage(merged, m);
       return { ...all, [id]: merged };
     });
-    if (d.visitor_read_seq != null) setReads((rd) => ({ ...rd, [id]: Math.max(rd[id] || 0, d.visitor_read_seq) }));
+    const vr = d.visitor?.read_seq ?? d.visitor_read_seq;
+    if (vr != null) setReads((rd) => ({ ...rd, [id]: Math.max(rd[id] || 0, vr) }));
     socket.known(id, maxSeq);
     socket.watch(id, maxSeq);
     setLoaded((l) => ({ ...l, [id]: 'ok' }));
@@ -176,6 +177,7 @@ export default function Chat({ lang, me }) {
         <span class="chat-row-name">${visitorName(d, t)}</span>
         <span class="muted small">${d.status === 'waiting' ? t('waits', { time: waited(d.created_at, offset, t) })
           : d.assignee?.name ? d.assignee.name : ''}${d.support_requested ? ` · ${t('support_asked')}` : ''}</span>
+        ${d.preview ? html`<span class="chat-row-preview small">${d.preview}</span>` : null}
         ${unread[d.id] ? html`<span class="chat-unread" aria-label=${t('unread_n', { n: unread[d.id] })}>${unread[d.id]}</span>` : null}
       </button>
     </li>`;
@@ -310,7 +312,7 @@ function DialogPanel({ id, t, lang, me, dialog, state, messages, typing, visitor
       ${typing && typing.until > Date.now() ? html`<p class="chat-typing muted small" data-testid="typing">${t(typing.kind === 'visitor' ? 'typing_customer' : 'typing', { name: typing.name })}</p>` : null}
       ${d.status === 'closed' ? html`<p class="muted">${t('closed_note')}</p>`
         : !isParticipant ? html`<p class="muted" data-testid="take-to-write">${t('take_to_write')}</p>`
-        : html`<${Composer} id=${id} t=${t} lang=${lang} me=${me} socket=${socket} ctx=${ctx} merchant=${d.merchant_id} onPending=${onPending} />
+        : html`<${Composer} id=${id} t=${t} lang=${lang} me=${me} socket=${socket} ctx=${ctx} merchant=${d.merchant || d.merchant_id} onPending=${onPending} />
           ${isParticipant ? html`<details class="chat-bill-form" open=${billOpen} onToggle=${(e) => setBillOpen(e.currentTarget.open)}>
             <summary data-testid="bill-open">${t('issue_bill')}</summary>
             ${billOpen ? html`<${BillForm} id=${id} t=${t} lang=${lang} onDone=${() => setBillOpen(false)} />` : null}
@@ -480,7 +482,7 @@ function TransferDialog({ t, lang, dialog, staff, busy, onCancel, onTransfer }) 
   const [ops, setOps] = useState(null);
   const [to, setTo] = useState('');
   useEffect(() => {
-    get('/admin/api/chat/operators', dialog.merchant_id ? { merchant: dialog.merchant_id } : {}).then((r) =>
+    get('/admin/api/chat/operators', staff.merchant_id ? {} : { merchant: dialog.merchant || dialog.merchant_id }).then((r) =>
       setOps(r.ok ? listOf(r.data, 'operators').filter((o) => o.id !== staff.id) : []));
   }, []);
   return html`

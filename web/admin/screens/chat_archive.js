@@ -9,15 +9,18 @@ import { billsOf } from '../../chat/protocol.js';
 
 const FIELDS = ['q', 'client', 'operator', 'from', 'to', 'bill_status'];
 
-// ts_headline-style marks (<b>…</b>) drawn as <mark> around text; nothing else is markup.
+// The server's snippet marks the words found with «…»: drawn as <mark> around text; nothing in
+// it is markup.
 function Snippet({ text }) {
   if (!text) return null;
-  const parts = String(text).split(/<\/?b>/);
+  const parts = String(text).split(/[«»]/);
   return html`<span class="chat-snippet">${parts.map((p, i) => (i % 2 ? html`<mark>${p}</mark>` : p))}</span>`;
 }
 
-export default function ChatArchive({ lang, query, go }) {
+export default function ChatArchive({ lang, me, query, go }) {
   const t = useChatT(lang);
+  // Operators by name (an airline's staff); gateway staff, who span airlines, give an id.
+  const ops = useLoad(() => (me.staff.merchant_id ? get('/admin/api/chat/operators') : Promise.resolve({ ok: false })), []);
   const [form, setForm] = useState(() => Object.fromEntries(FIELDS.map((k) => [k, query[k] || ''])));
   const filters = Object.fromEntries(FIELDS.map((k) => [k, query[k] || '']));
   const [selected, setSelected] = useState(query.dialog || null);
@@ -34,14 +37,16 @@ export default function ChatArchive({ lang, query, go }) {
     { key: 'assignee', label: t('operator'), render: (d) => d.assignee?.name || '—' },
     { key: 'status', label: t('status'), render: (d) => t(`st_${d.status}`) },
     { key: 'bills', label: t('bills'), render: (d) => (d.bills || []).map((b) => html`<span class=${`badge ${b.status === 'paid' ? 'ok' : b.status === 'open' ? 'warn' : 'bad'}`}>${b.number || ''} ${t(`bill_${b.status}`)}</span> `) },
-    { key: 'snippet', label: t('found'), render: (d) => html`<${Snippet} text=${d.snippet || d.headline || d.last_message?.text || ''} />` },
+    { key: 'snippet', label: t('found'), render: (d) => html`<${Snippet} text=${d.snippet || d.preview || ''} />` },
   ];
   return html`
     <div class="screen-head"><h1>${t('archive')}</h1><a href="#/chat">${t('workspace')}</a></div>
     <form class="filters" role="search" onSubmit=${submit} data-testid="archive-filters">
       <label class="grow">${t('words')}<input type="search" value=${form.q} onInput=${set('q')} data-testid="archive-q" /></label>
       <label>${t('client')}<input value=${form.client} onInput=${set('client')} data-testid="archive-client" /></label>
-      <label>${t('operator')}<input value=${form.operator} onInput=${set('operator')} data-testid="archive-operator" /></label>
+      <label>${t('operator')}${ops.state === 'ok' ? html`<select value=${form.operator} onChange=${set('operator')} data-testid="archive-operator">
+          <option value="">${t('any')}</option>${listOf(ops.data, 'operators').map((o) => html`<option value=${o.id}>${o.name}</option>`)}</select>`
+        : html`<input value=${form.operator} onInput=${set('operator')} data-testid="archive-operator" placeholder="id" />`}</label>
       <label>${t('date_from')}<input type="date" value=${form.from} onInput=${set('from')} data-testid="archive-from" /></label>
       <label>${t('date_to')}<input type="date" value=${form.to} onInput=${set('to')} data-testid="archive-to" /></label>
       <label>${t('bill_status')}<select value=${form.bill_status} onChange=${set('bill_status')} data-testid="archive-bill-status">

@@ -46,7 +46,6 @@ export function AirlinePick({ me, t, merchant, onMerchant }) {
 }
 
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
-const randomKey = () => Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 export default function ChatSettings({ lang, me }) {
   const t = useChatT(lang);
@@ -62,7 +61,7 @@ export default function ChatSettings({ lang, me }) {
     if (view.state !== 'ok' || !view.data) return;
     const s = view.data.settings || view.data;
     const greeting = typeof s.greeting === 'string' ? { ru: s.greeting } : s.greeting || {};
-    setForm({ enabled: s.enabled !== false, origins: (s.origins || []).join('\n'), greeting, hasKey: !!(s.identity_secret_set ?? s.has_identity_secret ?? s.identity_key_set ?? s.identity_secret) });
+    setForm({ enabled: s.enabled !== false, origins: (s.origins || []).join('\n'), greeting, hasKey: !!s.identity_key_set });
   }, [view.state, view.data]);
   if (!t) return html`<${Loading} lang=${lang} />`;
   const merchantId = merchant || me.staff.merchant_id;
@@ -79,12 +78,13 @@ export default function ChatSettings({ lang, me }) {
     setBusy(false);
     if (!r.ok) return setProblem(failureText(lang, r));
     setSaved(true);
-    return true;
+    return r.data || {};
   };
+  // The server makes the key and shows it once, in its answer.
   const rotate = async () => {
-    const key = randomKey();
-    if (await save(null, { identity_secret: key })) {
-      setNewKey(key);
+    const out = await save(null, { rotate_identity_key: true });
+    if (out?.identity_key) {
+      setNewKey(out.identity_key);
       setForm({ ...form, hasKey: true });
     }
   };
