@@ -71,7 +71,8 @@ export default function Chat({ lang, me }) {
     },
     dialog: (f) => f.dialog && upsert([f.dialog]),
     message: (m) => {
-      setMessages((all) => (all[m.dialog] ? { ...all, [m.dialog]: mergeMessage(all[m.dialog], m) } : all));
+      // Kept for an open tab even while its history is still loading (the load merges it in).
+      setMessages((all) => (all[m.dialog] || tabsRef.current.includes(m.dialog) ? { ...all, [m.dialog]: mergeMessage(all[m.dialog] || [], m) } : all));
       const seen = m.dialog === activeRef.current && document.visibilityState === 'visible';
       if (!seen && m.author?.id !== staff.id && m.kind !== 'event') setUnread((u) => ({ ...u, [m.dialog]: (u[m.dialog] || 0) + 1 }));
       if (m.author?.kind === 'visitor') setTyping((ty) => ({ ...ty, [m.dialog]: null }));
@@ -165,6 +166,14 @@ export default function Chat({ lang, me }) {
     if (last) socket.frame({ type: 'read', dialog: active, seq: last });
     setUnread((u) => (u[active] ? { ...u, [active]: 0 } : u));
   }, [active, messages[active]?.length, conn.state]);
+
+  // The tab's title counts who waits, so a busy queue shows from another tab.
+  const waitingCount = Object.values(dialogs).filter((d) => d.status === 'waiting').length;
+  useEffect(() => {
+    const base = document.title.replace(/^\(\d+\) /, '');
+    document.title = waitingCount ? `(${waitingCount}) ${base}` : base;
+  }, [waitingCount, t]);
+  useEffect(() => () => { document.title = document.title.replace(/^\(\d+\) /, ''); }, []);
 
   if (!t) return html`<${Loading} lang=${lang} />`;
   const all = Object.values(dialogs);
@@ -423,6 +432,20 @@ function Composer({ id, t, lang, me, socket, ctx, merchant, onPending }) {
     </form>`;
 }
 
+// "1500" → "1500.00" in a currency of two decimals ("1500" in yen): the server takes the amount
+// written in the currency's own exponent.
+function inExponent(amount, currency) {
+  let digits = 2;
+  try {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+  } catch {
+    /* unknown to this browser: the server says */
+  }
+  const [whole, frac = ''] = amount.split('.');
+  if (frac.length > digits) return amount;
+  return digits ? `${whole}.${frac.padEnd(digits, '0')}` : whole;
+}
+
 // A bill in the conversation: amount in its own currency (never converted), description, an
 // optional booking (its id, reference or PNR); one idempotency key per form.
 function BillForm({ id, t, lang, onDone }) {
@@ -453,7 +476,8 @@ function BillForm({ id, t, lang, onDone }) {
         booking_id = hit.id;
       }
     }
-    const body = { amount, currency: f.currency.trim().toUpperCase(), description: f.description.trim() };
+    const currency = f.currency.trim().toUpperCase();
+    const body = { amount: inExponent(amount, currency), currency, description: f.description.trim() };
     if (booking_id) body.booking_id = booking_id;
     const r = await send('POST', `/admin/api/chat/dialogs/${id}/bills`, body, { key: key.current });
     setBusy(false);
