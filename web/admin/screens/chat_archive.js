@@ -55,7 +55,7 @@ export default function ChatArchive({ lang, me, query, go }) {
       </select></label>
       <button type="submit" class="button" data-testid="archive-search">${t('search')}</button>
     </form>
-    <div class="chat-archive">
+    <div class=${`chat-archive ${selected ? '' : 'one'}`}>
       <${DataTable} lang=${lang} caption=${t('archive')} columns=${columns} filters=${filters} testid="archive" selected=${selected}
         load=${(p) => get('/admin/api/chat/archive', p)} onRow=${(d) => setSelected(d.id)} limit=${25} />
       ${selected ? html`<${Transcript} key=${selected} id=${selected} t=${t} lang=${lang} />` : null}
