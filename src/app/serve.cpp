@@ -7,6 +7,8 @@
 #include "skybill/api/idempotency.hpp"
 #include "skybill/audit/routes.hpp"
 #include "skybill/booking/routes.hpp"
+#include "skybill/chat/bills.hpp"
+#include "skybill/chat/chat.hpp"
 #include "skybill/console/console.hpp"
 #include "skybill/invoicing/invoicing.hpp"
 #include "skybill/issuing/issuing.hpp"
@@ -108,6 +110,7 @@ int serve(const Config& config) {
   acquiring::PaymentSink card_sink = [hold_sink, &clock](db::Tx& tx, const acquiring::CardPaid& p) {
     if (p.hold) return hold_sink(tx, p);
     payments::card_captured(tx, p.invoice_id, p.amount_minor, p.currency, p.attempt_id, clock.now());
+    chat::bill_invoice_paid(tx, p.invoice_id, clock.now());  // a chat bill turns paid in the same commit
   };
   auto web = std::make_shared<const http::StaticFiles>(config.paths_web);
   auto link_refused = [web](const core::Problem& p) { return paypage::refused_page(*web, p); };
@@ -149,6 +152,13 @@ int serve(const Config& config) {
   paypage::add_routes(router, pay_page);
   console::Context console_ctx{.bookings = bookings, .refund_at_risk = std::chrono::hours(config.refunds_at_risk_hours)};
   console::add_routes(router, console_ctx);
+  chat::Context chat_ctx{.pool = pool,
+                         .clock = clock,
+                         .database_url = config.database_url,
+                         .public_url = config.http_public_url,
+                         .web = web};
+  auto chat_hub = chat::add_routes(router, chat_ctx);
+  chat::add_bill_routes(router, chat_ctx);
   http::add_asset_routes(router, web);
   add_route_table_route(router);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "skybill/core/problem.hpp"
+
 namespace skybill::http {
 namespace {
 
@@ -73,7 +75,18 @@ void Router::add(std::string method, std::string pattern, Access access, std::st
       throw std::invalid_argument("a {name*} parameter must be the last segment: " + pattern);
   }
   routes_.push_back(Route{std::move(method), std::move(pattern), access, std::move(handler),
-                          std::move(segments), std::move(permission)});
+                          std::move(segments), std::move(permission), {}, {}, {}});
+}
+
+void Router::add_socket(std::string pattern, Access access, std::string permission, SocketHandler handler,
+                        Admit admit, SocketOptions options) {
+  add("GET", pattern, access, std::move(permission), [](Request&) -> boost::asio::awaitable<Response> {
+    throw core::Problem(426, "upgrade-required", "Upgrade required", "this endpoint is a WebSocket");
+  });
+  auto& r = routes_.back();
+  r.socket = std::move(handler);
+  r.admit = std::move(admit);
+  r.socket_options = options;
 }
 
 Match Router::match(std::string_view method, std::string_view path) const {

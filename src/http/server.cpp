@@ -14,6 +14,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 
 #include <atomic>
@@ -29,6 +30,7 @@
 #include "skybill/http/metrics.hpp"
 #include "skybill/http/problem_json.hpp"
 #include "skybill/log/log.hpp"
+#include "ws_session.hpp"
 
 namespace skybill::http {
 
@@ -46,9 +48,11 @@ constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr auto kDrainTimeout = std::chrono::seconds(1);
 
 struct Connection {
-  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
+  explicit Connection(tcp::socket s) : stream(std::move(s)), executor(stream.get_executor()) {}
+  beast::tcp_stream stream;  // moved into `socket` once upgraded to a WebSocket
+  asio::any_io_executor executor;
   bool idle = true;  // touched only on the connection's strand
+  std::shared_ptr<WsSession> socket;  // likewise
 };
 
 bool valid_request_id(std::string_view id) {
@@ -88,6 +92,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
   std::atomic<int> active{0};
+  std::atomic<int> sockets{0};  // of `active`, those upgraded to a WebSocket
   std::mutex connections_mutex;
   std::set<std::shared_ptr<Connection>> connections;
 
@@ -98,6 +103,9 @@ struct Server::Impl {
   awaitable<void> send_stream(Connection& c, bhttp::response<bhttp::empty_body>& head, const StreamBody& body);
   awaitable<void> close_gracefully(Connection& c);
   awaitable<Response> handle(Request& req);
+  awaitable<void> authorize(Request& req, const Route& route);
+  awaitable<bool> upgrade(std::shared_ptr<Connection> c, bhttp::request<bhttp::string_body>& msg, Request& req,
+                          Clock::time_point started);
   std::optional<Response> answer_to_read_error(const beast::error_code& ec) const;
   awaitable<void> drain();
   void begin_shutdown();
@@ -219,6 +227,8 @@ awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
     } else {
       req.path = std::string(url->encoded_path());
       for (auto p : url->params()) req.query.emplace(p.key, p.value);
+      // A WebSocket endpoint takes the connection over: nothing HTTP follows on it.
+      if (beast::websocket::is_upgrade(msg) && co_await upgrade(c, msg, req, started)) co_return;
       res = co_await handle(req);
     }
     bool close = !msg.keep_alive() || stopping;
@@ -367,23 +377,7 @@ awaitable<Response> Server::Impl::handle(Request& req) {
     }
     req.route = m.route->pattern;
     req.params = std::move(m.params);
-    if (m.route->access != Access::anyone) {
-      req.principal = co_await authenticate(req);  // 401 and CSRF failures are thrown there
-      if (!req.principal)
-        throw core::Problem(401, "unauthorized", "Unauthorized",
-                            "send the API key as Authorization: Bearer <key> (staff: or sign in)");
-      bool staff = req.principal->kind == Principal::Kind::staff;
-      if (m.route->access == Access::merchant && staff)
-        throw core::Problem(403, "forbidden", "Forbidden", "this endpoint takes a merchant API key, not a staff key");
-      if ((m.route->access == Access::staff || m.route->access == Access::any_staff) && !staff)
-        throw core::Problem(403, "forbidden", "Forbidden", "this endpoint takes a staff key, not a merchant API key");
-      if (staff && !req.principal->merchant_id.empty() && m.route->access != Access::any_staff)
-        throw core::Problem(403, "forbidden", "Forbidden",
-                            "airline staff may use only the endpoints scoped to their airline");
-      if (staff && !m.route->permission.empty() && !req.principal->may(m.route->permission))
-        throw core::Problem(403, "forbidden", "Forbidden",
-                            "the role " + req.principal->role + " may not do this (" + m.route->permission + ")");
-    }
+    co_await authorize(req, *m.route);
     res = co_await m.route->handler(req);
   } catch (const core::Problem& p) {
     res = Response::problem(p, req.path);
@@ -396,6 +390,71 @@ awaitable<Response> Server::Impl::handle(Request& req) {
                        "the request failed; quote request id " + req.request_id + " to support");
   }
   co_return res;
+}
+
+// Who may call `route`: throws the 401/403 core::Problem, else sets req.principal.
+awaitable<void> Server::Impl::authorize(Request& req, const Route& route) {
+  if (route.access == Access::anyone) co_return;
+  req.principal = co_await authenticate(req);  // 401 and CSRF failures are thrown there
+  if (!req.principal)
+    throw core::Problem(401, "unauthorized", "Unauthorized",
+                        "send the API key as Authorization: Bearer <key> (staff: or sign in)");
+  bool staff = req.principal->kind == Principal::Kind::staff;
+  if (route.access == Access::merchant && staff)
+    throw core::Problem(403, "forbidden", "Forbidden", "this endpoint takes a merchant API key, not a staff key");
+  if ((route.access == Access::staff || route.access == Access::any_staff) && !staff)
+    throw core::Problem(403, "forbidden", "Forbidden", "this endpoint takes a staff key, not a merchant API key");
+  if (staff && !req.principal->merchant_id.empty() && route.access != Access::any_staff)
+    throw core::Problem(403, "forbidden", "Forbidden", "airline staff may use only the endpoints scoped to their airline");
+  if (staff && !route.permission.empty() && !req.principal->may(route.permission))
+    throw core::Problem(403, "forbidden", "Forbidden",
+                        "the role " + req.principal->role + " may not do this (" + route.permission + ")");
+}
+
+// An upgrade request to a WebSocket endpoint: checked like any request (credential, permission,
+// the endpoint's own admission), answered 101 and handed to the endpoint's handler for the
+// socket's life. False when the path is no WebSocket endpoint (the request is served as HTTP);
+// true when the connection is done, the refusal included.
+awaitable<bool> Server::Impl::upgrade(std::shared_ptr<Connection> c, bhttp::request<bhttp::string_body>& msg,
+                                      Request& req, Clock::time_point started) {
+  auto m = router.match(req.method, req.path);
+  if (!m.route || !m.route->socket) co_return false;
+  req.route = m.route->pattern;
+  req.params = std::move(m.params);
+  std::optional<Response> refusal;
+  try {
+    co_await authorize(req, *m.route);
+    if (m.route->admit) m.route->admit(req);
+  } catch (const core::Problem& p) {
+    refusal = Response::problem(p, req.path);
+  } catch (const std::exception& e) {
+    log::event(log::Level::error, "unhandled error", {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});
+    refusal = bare_problem(500, "internal-error", "Internal server error",
+                           "the request failed; quote request id " + req.request_id + " to support");
+  }
+  if (refusal || stopping) {
+    if (!refusal) refusal = bare_problem(503, "shutting-down", "Service unavailable", "the server is shutting down");
+    log_access(req, *refusal, started);
+    co_await send(*c, std::move(*refusal), &req, true);
+    co_await close_gracefully(*c);
+    co_return true;
+  }
+  Response switching;
+  switching.status = 101;
+  log_access(req, switching, started);
+  auto ws = std::make_shared<WsSession>(std::move(c->stream), m.route->socket_options);
+  if (!co_await ws->accept(msg)) co_return true;
+  c->socket = ws;
+  c->idle = false;
+  ++sockets;
+  try {
+    co_await m.route->socket(req, ws);
+  } catch (const std::exception& e) {
+    log::event(log::Level::error, "socket handler failed", {{"route", req.route}, {"error", e.what()}});
+  }
+  --sockets;
+  ws->close(1000, "");
+  co_return true;
 }
 
 void Server::Impl::log_access(const Request& req, const Response& res, Clock::time_point started) {
@@ -419,8 +478,9 @@ void Server::Impl::begin_shutdown() {
   });
   std::lock_guard lock(connections_mutex);
   for (const auto& c : connections)
-    asio::post(c->stream.get_executor(), [c] {
-      if (c->idle) c->stream.cancel();
+    asio::post(c->executor, [c] {
+      if (c->socket) c->socket->close(kCloseGoingAway, "the server is shutting down");
+      else if (c->idle) c->stream.cancel();
     });
   asio::co_spawn(ioc, drain(), asio::detached);
 }
@@ -438,7 +498,10 @@ awaitable<void> Server::Impl::drain() {
 }
 
 Server::Server(ServerOptions options, const Router& router, Authenticator authenticate, Metrics& metrics)
-    : impl_(std::make_unique<Impl>(std::move(options), router, std::move(authenticate), metrics)) {}
+    : impl_(std::make_unique<Impl>(std::move(options), router, std::move(authenticate), metrics)) {
+  metrics.add_gauge("skybill_websockets_open", "WebSockets open now",
+                    [impl = impl_.get()] { return static_cast<double>(impl->sockets.load()); });
+}
 
 Server::~Server() = default;
 

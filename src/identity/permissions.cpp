@@ -13,7 +13,8 @@ struct Grant {
 
 // admin: everything. accountant: money (reconciliation, payouts, refunds, clients' credit).
 // support: people's problems (cases, webhooks, refunds, guarantee letters), reads money. airline: its own bookings, refunds,
-// keys and webhooks; reads its cases, documents and audit trail.
+// keys and webhooks; reads its cases, documents and audit trail. chat: the airline's operators
+// and the gateway's support (invited into a dialog for card problems).
 constexpr std::array<Grant, std::size(kPermissions)> kGrants{{
     //                                 admin  acct   supp   airline
     {"console",                        true,  true,  true,  true},
@@ -37,6 +38,8 @@ constexpr std::array<Grant, std::size(kPermissions)> kGrants{{
     {"documents.write",                true,  true,  true,  false},
     {"audit.read",                     true,  true,  true,  true},
     {"staff.manage",                   true,  false, false, false},
+    {"chat.operate",                   true,  false, true,  true},
+    {"chat.settings",                  true,  false, false, true},
 }};
 
 constexpr bool same_order() {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "skybill/http/message.hpp"
+#include "skybill/http/websocket.hpp"
 
 namespace skybill::http {
 
@@ -27,6 +28,11 @@ struct Route {
   // Staff callers need this permission (identity/permissions.hpp); empty: the access level says
   // it all. Merchant API keys are governed by `access` alone.
   std::string permission;
+  // A WebSocket endpoint (GET with Upgrade: websocket): the socket handler instead of `handler`,
+  // and a check of the upgrade request before it is accepted.
+  SocketHandler socket;
+  Admit admit;
+  SocketOptions socket_options;
 };
 
 struct Match {
@@ -41,6 +47,9 @@ class Router {
   void add(std::string method, std::string pattern, Access access, Handler handler);
   // The same, for a route whose staff callers need `permission` ("refunds.write").
   void add(std::string method, std::string pattern, Access access, std::string permission, Handler handler);
+  // A WebSocket endpoint at GET `pattern`. A plain GET there (no upgrade) is a 426.
+  void add_socket(std::string pattern, Access access, std::string permission, SocketHandler handler,
+                  Admit admit = {}, SocketOptions options = {});
   Match match(std::string_view method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

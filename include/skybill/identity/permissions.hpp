@@ -30,6 +30,8 @@ inline constexpr std::string_view kPermissions[] = {
     "documents.write",       // retry a blocked document, mark one posted
     "audit.read",            // the audit trail
     "staff.manage",          // staff users and their roles
+    "chat.operate",          // the payment chat: answer dialogs, issue bills, the archive, canned replies
+    "chat.settings",         // an airline's chat settings: the sites that embed the widget, its identity key
 };
 
 bool is_permission(std::string_view permission) noexcept;
