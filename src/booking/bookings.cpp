@@ -8,7 +8,7 @@ namespace skybill::booking {
 namespace {
 
 const std::string kColumns =
-    "b.id, b.merchant_id, b.reference, b.pnr, b.client_id, b.contact_email, b.language, b.currency, b.status, b.pay_token, "
+    "b.id, b.merchant_id, b.kind, b.reference, b.pnr, b.client_id, b.contact_email, b.language, b.currency, b.status, b.pay_token, "
     "b.payment_method, b.passengers::text AS passengers, b.segments::text AS segments, b.metadata::text AS metadata, "
     "b.tickets::text AS tickets, " +
     db::epoch_us("b.ticketing_time_limit") + " AS tl_us, " + db::epoch_us("b.created_at") + " AS created_us, " +
@@ -44,6 +44,7 @@ Booking from_row(db::Tx& tx, const pqxx::row& r) {
   Booking b;
   b.id = r["id"].as<std::string>();
   b.merchant_id = r["merchant_id"].as<std::string>();
+  b.kind = r["kind"].as<std::string>();
   b.reference = r["reference"].as<std::string>();
   b.pnr = r["pnr"].as<std::string>();
   b.client_id = r["client_id"].as<std::string>();

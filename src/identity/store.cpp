@@ -185,7 +185,7 @@ using store::kClientColumns;
 LinkedClient link_client(db::Tx& tx, const std::string& merchant_id, const ClientInput& in) {
   // A concurrent insert of the same entity makes this wait for it and then do nothing.
   auto inserted = tx->exec_params(
-      "INSERT INTO clients (inn, kpp, name) VALUES ($1, $2, $3) ON CONFLICT (inn, kpp) DO NOTHING RETURNING id",
+      "INSERT INTO clients (inn, kpp, name) VALUES ($1, $2, $3) ON CONFLICT (inn, kpp) WHERE kind = 'company' DO NOTHING RETURNING id",
       in.inn, in.kpp, in.name);
   bool created = !inserted.empty();
   auto id = created ? inserted[0][0].as<std::string>()

@@ -13,7 +13,9 @@ namespace skybill::db { class Tx; }
 namespace skybill::booking {
 
 struct Booking {
-  std::string id, merchant_id, reference, pnr, client_id, contact_email, language, currency, status, pay_token;
+  // kind: ticket (a booking engine's) or chat_bill (a bill issued in the payment chat: one
+  // service line, paid by card, never ticketed).
+  std::string id, merchant_id, kind, reference, pnr, client_id, contact_email, language, currency, status, pay_token;
   std::optional<std::string> payment_method;
   nlohmann::json passengers, segments, metadata;
   nlohmann::json tickets;  // [{passenger, number}] once the airline issued them
