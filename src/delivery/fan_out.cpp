@@ -57,13 +57,14 @@ std::optional<Email> email_for(db::Tx& tx, const FanOutContext& ctx, const std::
   auto kind = client_kinds.find(topic);
   if (kind == client_kinds.end() || booking_id.empty()) return std::nullopt;
   auto rows = tx->exec_params(
-      "SELECT b.contact_email, b.language, b.reference, b.pnr, b.pay_token, b.currency, b.payment_method, "
+      "SELECT b.kind, b.contact_email, b.language, b.reference, b.pnr, b.pay_token, b.currency, b.payment_method, "
       "  " + db::epoch_us("b.ticketing_time_limit") + " AS tl_us, v.amount_minor, m.name AS merchant_name "
       "FROM bookings b JOIN merchants m ON m.id = b.merchant_id "
       "JOIN booking_price_versions v ON v.booking_id = b.id AND v.version = b.price_version "
       "WHERE b.id = $1::uuid",
       booking_id);
-  if (rows.empty()) return std::nullopt;
+  // A booking without a contact address (a chat bill whose customer gave none) gets no e-mail.
+  if (rows.empty() || rows[0]["contact_email"].as<std::string>().empty()) return std::nullopt;
   const auto& b = rows[0];
   auto currency = b["currency"].as<std::string>();
   const auto& cur = core::currency(currency);
@@ -74,6 +75,8 @@ std::optional<Email> email_for(db::Tx& tx, const FanOutContext& ctx, const std::
   auto tl = core::to_rfc3339(db::as_time(b["tl_us"]));
   auto booking_amount = core::Money(b["amount_minor"].as<long long>(), cur).to_string() + " " + currency;
   const auto& k = kind->second;
+  // A chat bill has no ticketing time limit to warn of: its customer sees it expire in the chat.
+  if (b["kind"].as<std::string>() == "chat_bill" && (k == "tl_expiring" || k == "booking_expired")) return std::nullopt;
   if (k == "invoice_issued") {
     facts["invoice_number"] = payload.at("number");
     facts["amount"] = amount_of(payload.at("totals").at("amount"), payload.at("currency"));

@@ -56,7 +56,8 @@ void draw(cairo_t* cr, const InvoicePdf& inv, const std::string& payment) {
   p.line(kMargin, y, right, y, 1.2);
   y += 8;
   auto party = [&](const char* label, const InvoiceParty& who) {
-    std::string s = who.name + ", " + l.inn + " " + who.inn;
+    std::string s = who.name;  // a private person (a chat bill's payer) has no INN
+    if (!who.inn.empty()) s += ", " + std::string(l.inn) + " " + who.inn;
     if (!who.kpp.empty()) s += ", " + std::string(l.kpp) + " " + who.kpp;
     double h = p.text(kMargin + 90, y, width - 90, s, 9.5, true);
     p.text(kMargin, y, 88, label, 9.5);

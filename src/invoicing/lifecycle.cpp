@@ -148,23 +148,28 @@ awaitable<int> in_batches(db::Pool& pool, int size, std::function<int(db::Tx&)> 
   }
 }
 
+nlohmann::json cancel_booking(db::Tx& tx, const booking::RouteContext& ctx, const booking::Booking& b,
+                              const db::AuditEntry& who) {
+  auto now = ctx.clock.now();
+  const auto& merchant = b.merchant_id;
+  if (!booking::is_open(b.status))
+    throw core::Problem(409, "booking-not-cancellable", "Booking cannot be cancelled",
+                        "booking " + b.id + " is " + b.status +
+                            "; a guaranteed or paid booking is settled by a refund instead");
+  void_with_events(tx, merchant, b.id, now, who.actor, who.request_id, "booking cancelled");
+  booking::set_status(tx, b.id, "cancelled", std::nullopt, now);
+  db::audit(tx, {who.actor, merchant, "booking.cancelled", b.id, who.request_id}, nullptr,
+            db::Changes().set("status", b.status, "cancelled"));
+  auto body = booking_reply(tx, ctx, merchant, b.id, now);
+  db::enqueue_event(tx, merchant, "booking.cancelled", b.id, body);
+  return body;
+}
+
 void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx) {
   router.add("POST", "/v1/bookings/{id}/cancel", http::Access::merchant, [&ctx](Request& req) -> awaitable<Response> {
     co_return co_await api::idempotent(ctx.pool, req, [&](db::Tx& tx) {
-      auto now = ctx.clock.now();
       auto b = locked_booking(tx, req);
-      const auto& merchant = req.caller().id;
-      if (!booking::is_open(b.status))
-        throw core::Problem(409, "booking-not-cancellable", "Booking cannot be cancelled",
-                            "booking " + b.id + " is " + b.status +
-                                "; a guaranteed or paid booking is settled by a refund instead");
-      void_with_events(tx, merchant, b.id, now, audit::actor(req.caller()), req.request_id, "booking cancelled");
-      booking::set_status(tx, b.id, "cancelled", std::nullopt, now);
-      db::audit(tx, audit::entry(req, merchant, "booking.cancelled", b.id), nullptr,
-                db::Changes().set("status", b.status, "cancelled"));
-      auto body = booking_reply(tx, ctx, merchant, b.id, now);
-      db::enqueue_event(tx, merchant, "booking.cancelled", b.id, body);
-      return Response::json(200, body);
+      return Response::json(200, cancel_booking(tx, ctx, b, audit::entry(req, req.caller().id, "", "")));
     });
   });
 
@@ -174,6 +179,9 @@ void add_lifecycle_routes(http::Router& router, const booking::RouteContext& ctx
       auto now = ctx.clock.now();
       auto b = locked_booking(tx, req);
       const auto& merchant = req.caller().id;
+      if (b.kind == "chat_bill")
+        throw core::Problem(409, "chat-bill-not-ticketed", "A chat bill has no tickets",
+                            "booking " + b.id + " is a bill of the payment chat");
       auto tickets = parse_tickets(body, b.passengers.size());
       if (b.status != "ticketing_authorized" && b.status != "paid")
         throw core::Problem(409, "ticketing-not-authorized", "Ticketing is not authorized",

@@ -12,12 +12,13 @@ namespace {
 constexpr int kReminderBatch = 100;
 }
 
+// A chat bill's booking is not told: its time limit is the bill's due time, not a ticketing one.
 boost::asio::awaitable<int> remind_expiring_bookings(db::Pool& pool, const core::Clock& clock) {
   co_return co_await in_batches(pool, kReminderBatch, [&clock](db::Tx& tx) {
     auto now = clock.now();
     auto rows = tx->exec_params(
         "WITH due AS (SELECT id FROM bookings WHERE status IN ('pending', 'awaiting_payment') "
-        "  AND expiry_notice_at IS NULL AND ticketing_time_limit > $1::timestamptz "
+        "  AND kind = 'ticket' AND expiry_notice_at IS NULL AND ticketing_time_limit > $1::timestamptz "
         "  AND ticketing_time_limit <= $1::timestamptz + $2 * interval '1 minute' "
         "  ORDER BY ticketing_time_limit LIMIT $3 FOR UPDATE SKIP LOCKED) "
         "UPDATE bookings b SET expiry_notice_at = $1::timestamptz FROM due WHERE b.id = due.id "

@@ -86,7 +86,8 @@ InvoiceFilter parse_invoice_filter(const Request& req, const http::Page& page, s
 }  // namespace
 
 Response choose_payment_method(db::Tx& tx, const booking::RouteContext& ctx, const std::string& id,
-                               options::Method method, const db::AuditEntry& who, const std::string& instance) {
+                               options::Method method, const db::AuditEntry& who, const std::string& instance,
+                               std::optional<core::TimePoint> due_at) {
     const auto& merchant = who.merchant_id;
     auto now = ctx.clock.now();
     std::optional<booking::Booking> locked;
@@ -107,6 +108,10 @@ Response choose_payment_method(db::Tx& tx, const booking::RouteContext& ctx, con
       throw core::Problem(409, "booking-not-open", "Booking is not open for payment",
                           "booking " + id + " is " + b.status);
     auto method_name = std::string(options::to_string(method));
+    // A chat bill is paid by card, chosen when the operator issued it (chat/bills.cpp).
+    if (b.kind == "chat_bill" && b.payment_method)
+      throw core::Problem(409, "chat-bill-paid-by-card", "A chat bill is paid by card",
+                          "booking " + id + " is a bill of the payment chat; its payment method cannot change");
     if (b.payment_method == method_name)
       throw core::Problem(409, "payment-method-already-chosen", "Payment method already chosen",
                           method_name + " was already chosen for booking " + id);
@@ -129,8 +134,8 @@ Response choose_payment_method(db::Tx& tx, const booking::RouteContext& ctx, con
       db::enqueue_event(tx, merchant, "invoice.voided", b.id, invoice_json(tx, *old));
     }
     bool paid_now = method == options::Method::deposit;
-    auto inv = issue_invoice(tx, b, method_name, paid_now ? "paid" : "open", option.due_at.value_or(now),
-                             now);
+    auto inv = issue_invoice(tx, b, method_name, paid_now ? "paid" : "open",
+                             due_at.value_or(option.due_at.value_or(now)), now);
     auto status = option.ticket_at_once && options::is_guarantee(method) ? "ticketing_authorized"
                                                                          : "awaiting_payment";
     // A credit line or deposit is drawn on at once; a card hold or letter guarantees
@@ -167,7 +172,7 @@ Response choose_payment_method(db::Tx& tx, const booking::RouteContext& ctx, con
 booking::Enrich enricher() {
   return [](db::Tx& tx, const booking::Booking& b, core::TimePoint now, nlohmann::json& out) {
     auto settings = settings_from_json(identity::merchant_settings(tx, b.merchant_id));
-    if (booking::is_open(b.status))
+    if (booking::is_open(b.status) && b.kind != "chat_bill")
       out["payment_options"] = options_json(options::evaluate(engine_input(tx, b, now, false, settings)));
     else
       out["payment_options"] = nlohmann::json::array();
@@ -198,6 +203,9 @@ void add_routes(http::Router& router, const booking::RouteContext& ctx) {
       const auto& merchant = req.caller().id;
       auto now = ctx.clock.now();
       auto b = locked_booking(tx, req);
+      if (b.kind == "chat_bill")
+        throw core::Problem(409, "chat-bill-price-fixed", "A chat bill's amount is fixed",
+                            "booking " + id + " is a bill of the payment chat: cancel it and issue another");
       if (b.status == "ticketing_authorized" || b.status == "paid" || b.status == "ticketed") {
         // Committed with its support case: people decide between a refund and an additional invoice.
         support::open_case(tx, merchant, b.id, "price_change_after_guarantee",

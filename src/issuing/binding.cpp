@@ -229,7 +229,8 @@ documents::InvoicePdf bind_invoice(db::Tx& tx, const Context& ctx, const std::st
   inv.number = r[0].as<std::string>();
   inv.issued_on = r[7].as<std::string>();
   inv.due = r[8].as<std::string>() + " (" + r[9].as<std::string>() + ")";
-  inv.reference = "PNR " + b.pnr + ", " + b.reference;
+  // A chat bill not linked to a booking has no PNR.
+  inv.reference = (b.pnr.empty() ? std::string() : "PNR " + b.pnr + ", ") + b.reference;
   inv.currency = r[4].as<std::string>();
   const auto& g = ctx.gateway;
   inv.payee = {g.name, g.inn, g.kpp, g.account, g.bank, g.bic, g.correspondent_account};
@@ -245,7 +246,7 @@ documents::InvoicePdf bind_invoice(db::Tx& tx, const Context& ctx, const std::st
   auto vat = core::Money(r[6].as<long long>(), core::currency(inv.currency)).to_string();
   bool ru = inv.language == Language::ru;
   inv.purpose = (ru ? "Оплата по счёту № " : "Payment of invoice No. ") + inv.number + (ru ? " от " : " of ") +
-                ru_date(inv.issued_on) + ", PNR " + b.pnr +
+                ru_date(inv.issued_on) + (b.pnr.empty() ? std::string() : ", PNR " + b.pnr) +
                 (r[6].as<long long>() > 0 ? (ru ? ", в т.ч. НДС " : ", incl. VAT ") + vat
                                           : std::string(ru ? ", НДС не облагается" : ", not subject to VAT"));
   return inv;

@@ -291,8 +291,18 @@ std::optional<IssueRequest> request_for(const std::string& topic, const nlohmann
   if (topic == "invoice.paid" || topic == "booking.ticketing_authorized") {
     if (booking_id.empty()) return std::nullopt;
     // The price the money or the guarantee is for: the booking's now (it is locked once paid or guaranteed).
-    auto version = tx->exec_params1("SELECT price_version FROM bookings WHERE id = $1::uuid", booking_id)[0].as<int>();
-    return IssueRequest{"upd", {{"booking_id", booking_id}, {"price_version", version}}};
+    auto row = tx->exec_params1(
+        "SELECT b.price_version, b.kind, b.currency, c.kind FROM bookings b JOIN clients c ON c.id = b.client_id "
+        "WHERE b.id = $1::uuid",
+        booking_id);
+    // No УПД, and so no support case, where none is owed: a private person (the payment chat's
+    // customer, who has no INN) gets the invoice PDF and the acquirer's card receipt, not a
+    // document between companies; and a chat bill in another currency than roubles gets no
+    // Russian tax document (an УПД states roubles only). A ticket booking in another currency
+    // still asks a person to decide, as it always did.
+    if (row[3].as<std::string>() == "person") return std::nullopt;
+    if (row[1].as<std::string>() == "chat_bill" && row[2].as<std::string>() != "RUB") return std::nullopt;
+    return IssueRequest{"upd", {{"booking_id", booking_id}, {"price_version", row[0].as<int>()}}};
   }
   if (topic == "booking.ticketed" && !booking_id.empty()) return IssueRequest{"receipts", {{"booking_id", booking_id}}};
   if (topic == "refund.succeeded") return IssueRequest{"correction", {{"refund_id", text("id")}}};

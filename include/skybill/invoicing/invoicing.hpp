@@ -28,8 +28,17 @@ options::Method parse_choice(const nlohmann::json& body);
 // the caller's transaction, the booking locked; audited as who.actor. Returns 200 with the
 // booking as the API shows it, or the 409 booking-expired problem (kept: it opened a support
 // case); throws core::Problem for the other refusals (404, 409).
+// `due_at`: the invoice's due date instead of the method's (a chat bill is due when it expires).
 http::Response choose_payment_method(db::Tx& tx, const booking::RouteContext& ctx, const std::string& booking_id,
-                                     options::Method method, const db::AuditEntry& who, const std::string& instance);
+                                     options::Method method, const db::AuditEntry& who, const std::string& instance,
+                                     std::optional<core::TimePoint> due_at = std::nullopt);
+
+// Cancels the open booking `b` (locked by the caller): its unpaid invoice void, the booking
+// cancelled, audited as who.actor, booking.cancelled sent; 409 booking-not-cancellable when it
+// is no longer open. The use case behind POST /v1/bookings/{id}/cancel and a chat bill's cancel.
+// Returns the booking as the API shows it.
+nlohmann::json cancel_booking(db::Tx& tx, const booking::RouteContext& ctx, const booking::Booking& b,
+                              const db::AuditEntry& who);
 
 // POST /v1/bookings/{id}/payment-choice, /cancel, /tickets, /ticketing-failed; GET /v1/invoices.
 void add_routes(http::Router& router, const booking::RouteContext& ctx);
