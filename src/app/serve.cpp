@@ -191,6 +191,8 @@ int serve(const Config& config) {
                    log::event(log::Level::info, "credit invoices reminded", {{"count", n}});
                  if (int n = co_await invoicing::mark_overdue_invoices(pool, clock))
                    log::event(log::Level::info, "invoices overdue", {{"count", n}});
+                 if (int n = co_await chat::sweep_bills(pool, clock))
+                   log::event(log::Level::info, "chat bills changed", {{"count", n}});
                });
   server.every(std::chrono::milliseconds(config.jobs_interval_ms), "card-payments", [cards] { return cards->settle(); });
   server.every(std::chrono::milliseconds(config.jobs_interval_ms), "settlement-and-refunds",

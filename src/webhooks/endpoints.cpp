@@ -34,6 +34,9 @@ const std::vector<std::string>& event_types() {
       "payout.sent",              "payout.confirmed",      "payout.failed",
       "document.issued",          "document.sent",         "document.delivered",           "document.signed",
       "document.refused",         "document.failed",       "document.posted",
+      // Bills in the payment chat (chat/bills.cpp): the bill as docs/chat.md shows it.
+      "chat_bill.issued",         "chat_bill.paid",        "chat_bill.cancelled",          "chat_bill.expired",
+      "chat_bill.refunded",
   };
   return all;
 }
