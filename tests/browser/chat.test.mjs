@@ -92,6 +92,7 @@ describe('the payment chat', () => {
   test('the airline allows its site, makes a canned reply; the widget is refused elsewhere', async () => {
     op = await signedIn(browser, server, olga, { lang: 'ru', hash: '#/chat/settings' });
     assert.equal(await op.getByTestId('nav-chat').textContent(), 'Чат');
+    await op.getByTestId('chat-enabled').check();  // off until the airline turns it on
     await op.getByTestId('chat-origins').fill(`${siteOrigin}\nhttps://www.aero.example`);
     await op.getByTestId('greeting-ru').fill('Здравствуйте! Чем помочь с бронированием?');
     await op.getByTestId('greeting-en').fill('Hello! How can we help with your booking?');
