@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { TestDatabase, axeSource, eventually, launchBrowser, serverNow, sleep } from './harness.mjs';
-import { consoleServer, noSeriousViolations, signedIn, staffUser } from './console_harness.mjs';
+import { consoleServer, noSeriousViolations, screenshot, signedIn, staffUser } from './console_harness.mjs';
 
 const XSS = '<img src=x onerror="window.__xss=1">';
 let db, server, browser, site, siteOrigin, air, olga, pavel;
@@ -230,6 +230,8 @@ describe('the payment chat', () => {
     assert.match(await cust.widget.getByTestId('bill-paid').textContent(), /Счёт оплачен/);
     await panel.locator('[data-testid=bill][data-status=paid]').waitFor({ timeout: 15000 });
     assert.match(await panel.getByTestId('bill-paid').first().textContent(), /Счёт оплачен/);
+    await screenshot(op, 'chat-console-ru');
+    await screenshot(cust.page, 'chat-widget-ru');
     assert.equal(await op.evaluate(() => window.__notReloaded), true, 'the console was not reloaded');
     assert.equal(await cust.frame().evaluate(() => window.__notReloaded), true, 'the widget was not reloaded');
     assert.equal(await cust.page.evaluate(() => window.__notReloaded), true, 'the site was not reloaded');
@@ -312,6 +314,7 @@ describe('the payment chat', () => {
     await row.click();
     await op.getByTestId('archive-dialog').getByText('Хочу поменять билеты').waitFor();
     await noSeriousViolations(op, 'the chat archive (ru)');
+    await screenshot(op, 'chat-archive-ru');
     const href = await op.getByTestId('export').getAttribute('href');
     const plain = await op.request.get(`${server.url}${href}`);
     assert.equal(plain.status(), 200);
@@ -347,6 +350,7 @@ describe('the payment chat', () => {
     await en.widget.getByText('Sure, one moment.').waitFor();
     assert.match(await en.widget.getByTestId('chat-status').textContent(), /You are talking to Павел Сменщик/);
     await noSeriousViolations(pv, 'the chat workspace (en)');
+    await screenshot(en.page, 'chat-widget-en');
     assert.deepEqual(await widgetViolations(en.frame()), [], 'axe-core in the widget (en)');
 
     // Transferred to Olga: her console shows it among hers, live.

@@ -27,6 +27,7 @@ export class ChatSocket {
     this.floor = new Map();     // dialog → seq up to which the page has everything (loaded over REST)
     this.watched = new Map();   // dialog → true: staff asked to watch it (resumed after a reconnect)
     this.pending = new Map();   // client id → the `send` frame, until acknowledged
+    this.offset = 0;            // the server's clock − this device's, ms (from welcome)
     this.ws = null;
     this.state = 'connecting';  // connecting | open | closed (refused: no retry)
     this.trouble = false;
@@ -192,6 +193,11 @@ export class ChatSocket {
     return id;
   }
 
+  // Now by the server's clock (the device's may be days off), as an RFC 3339 string.
+  now() {
+    return new Date(Date.now() + this.offset).toISOString();
+  }
+
   forget(id) {
     this.pending.delete(id);
   }
@@ -229,6 +235,7 @@ export class ChatSocket {
   receive(f) {
     switch (f.type) {
       case 'welcome':
+        if (f.server_time) this.offset = Date.parse(f.server_time) - Date.now();
         this.attempt = 0;
         this.setState('open');
         this.startHeartbeat();
@@ -248,8 +255,6 @@ export class ChatSocket {
         break;
       case 'ack':
         this.pending.delete(f.id);
-        // The stored message itself may follow: it is the same (dialog, seq), seen already.
-        if (f.dialog && typeof f.seq === 'number') this.fresh(f.dialog, f.seq);
         this.emit('ack', f);
         break;
       case 'error':
@@ -271,8 +276,13 @@ export class ChatSocket {
 // them (matched by client_id when the stored message arrives).
 export function mergeMessage(list, m) {
   const i = m.client_id ? list.findIndex((x) => x.pending && x.client_id === m.client_id) : -1;
-  const rest = i >= 0 ? [...list.slice(0, i), ...list.slice(i + 1)] : list;
-  if (rest.some((x) => !x.pending && x.dialog === m.dialog && x.seq === m.seq)) return rest;
+  let rest = i >= 0 ? [...list.slice(0, i), ...list.slice(i + 1)] : list;
+  const same = rest.findIndex((x) => !x.pending && x.dialog === m.dialog && x.seq === m.seq);
+  if (same >= 0) {
+    // Known from its ack only: the stored message itself (the server's time) replaces it.
+    if (!rest[same].acked || m.acked) return rest;
+    rest = [...rest.slice(0, same), ...rest.slice(same + 1)];
+  }
   const stored = rest.filter((x) => !x.pending);
   const pending = rest.filter((x) => x.pending);
   let at = stored.length;
@@ -285,7 +295,7 @@ export function mergeMessage(list, m) {
 export function acknowledge(list, a) {
   const p = list.find((x) => x.pending && x.client_id === a.id);
   if (!p) return list;
-  return mergeMessage(list, { ...p, pending: false, dialog: a.dialog, seq: a.seq, at: p.at || new Date().toISOString() });
+  return mergeMessage(list, { ...p, pending: false, acked: true, dialog: a.dialog, seq: a.seq });
 }
 
 export function billsOf(messages) {

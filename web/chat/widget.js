@@ -252,7 +252,7 @@ function Widget() {
     }
     connect();
     const id = newId();
-    setMessages((list) => [...list, { pending: true, client_id: id, kind: 'text', text, author: { kind: 'visitor' }, dialog: null, at: new Date().toISOString() }]);
+    setMessages((list) => [...list, { pending: true, client_id: id, kind: 'text', text, author: { kind: 'visitor' }, dialog: null, at: sock.current.now() }]);
     sock.current.sendMessage({ id, text });
     setDraft('');
     setProblem('');

@@ -391,7 +391,7 @@ function Composer({ id, t, lang, me, socket, ctx, merchant, onPending }) {
     }
     const mid = newId();
     socket.sendMessage({ dialog: id, text: body, private: priv, id: mid });
-    onPending({ pending: true, dialog: id, client_id: mid, kind: 'text', text: body, private: priv, at: new Date().toISOString(),
+    onPending({ pending: true, dialog: id, client_id: mid, kind: 'text', text: body, private: priv, at: socket.now(),
       author: { kind: 'staff', id: me.staff.id, name: me.staff.name } });
     setText('');
     setWarn(null);
