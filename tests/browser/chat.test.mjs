@@ -13,7 +13,7 @@ import { TestDatabase, axeSource, eventually, launchBrowser, serverNow, sleep } 
 import { consoleServer, noSeriousViolations, screenshot, signedIn, staffUser } from './console_harness.mjs';
 
 const XSS = '<img src=x onerror="window.__xss=1">';
-let db, server, browser, site, siteOrigin, air, olga, pavel;
+let db, server, browser, site, siteOrigin, air, olga, pavel, sergey;
 
 // The airline's own site: a page that embeds the loader from the gateway, as the docs say.
 function airlineSite() {
@@ -71,6 +71,7 @@ before(async () => {
   air = server.cli('merchant', 'create', '--name', 'Аэро Тест', '--inn', '7707083893', '--kpp', '770701001', '--invoice-prefix', 'AT');
   olga = staffUser(server, { name: 'Ольга Операторова', email: 'olga@aero.example', role: 'airline', merchant: air.merchant_id });
   pavel = staffUser(server, { name: 'Павел Сменщик', email: 'pavel@aero.example', role: 'airline', merchant: air.merchant_id });
+  sergey = staffUser(server, { name: 'Сергей Поддержкин', email: 'sergey@skybill.example', role: 'support' });
   site = airlineSite();
   await new Promise((r) => site.listen(0, '127.0.0.1', r));
   siteOrigin = `http://localhost:${site.address().port}`;
@@ -325,6 +326,33 @@ describe('the payment chat', () => {
     const full = await op.request.get(`${server.url}${await op.getByTestId('export').getAttribute('href')}`);
     assert.match(await full.text(), /СЕКРЕТ/);
     assert.deepEqual(op.problems, []);
+  });
+
+  test("the gateway's support is invited, joins and leaves a note for the operator only", async () => {
+    await op.goto(`${server.url}/admin#/chat`);
+    const panel = op.locator(`[data-testid=dialog][data-id="${dialogId}"]`);
+    await panel.getByTestId('invite-support').click();
+    await panel.locator('[data-event="support.invited"]').waitFor();
+    await cust.widget.getByText('Приглашена поддержка платёжного шлюза').waitFor();
+
+    const sp = await signedIn(browser, server, sergey, { lang: 'ru', hash: '#/chat' });
+    const row = sp.locator(`[data-testid=queue-row][data-id="${dialogId}"]`);
+    await row.waitFor();
+    await row.click();
+    const spPanel = sp.locator(`[data-testid=dialog][data-id="${dialogId}"]`);
+    await spPanel.getByText('Хочу поменять билеты').waitFor();
+    await spPanel.getByTestId('join').click();
+    await spPanel.getByTestId('composer-text').waitFor();
+    await spPanel.getByTestId('private').check();
+    await spPanel.getByTestId('composer-text').fill('ПОДДЕРЖКА: платёж прошёл, 3-D Secure успешен');
+    await spPanel.getByTestId('composer-text').press('Enter');
+    await panel.locator('[data-private="1"]').getByText('ПОДДЕРЖКА').waitFor();
+    await sleep(300);
+    assert.ok(!JSON.stringify(cust.page.received).includes('ПОДДЕРЖКА'), 'the note never reached the customer socket');
+    assert.ok(!(await cust.frame().evaluate(() => document.body.textContent)).includes('ПОДДЕРЖКА'));
+    await noSeriousViolations(sp, "support's chat workspace (ru)");
+    assert.deepEqual(sp.problems, []);
+    await sp.context().close();
   });
 
   test('English: the widget and the console; a transfer to another operator', async () => {
