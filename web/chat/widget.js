@@ -130,6 +130,7 @@ function Widget() {
   const me = useRef(stored());
   const typingSent = useRef(0);
   const typingTimer = useRef(null);
+  const theirTyping = useRef(null);
   const logRef = useRef(null);
   const input = useRef(null);
   const readSent = useRef({});
@@ -194,6 +195,9 @@ function Widget() {
         typing: (f) => {
           if (f.who?.kind === 'visitor') return;
           setTyping(f.on ? f.who?.name || '…' : null);
+          // An "on" that is not refreshed ends by itself (a lost "off" leaves nobody typing forever).
+          clearTimeout(theirTyping.current);
+          if (f.on) theirTyping.current = setTimeout(() => setTyping(null), 6000);
         },
         read: (f) => f.who?.kind !== 'visitor' && setStaffRead((r) => ({ ...r, [f.dialog]: Math.max(r[f.dialog] || 0, f.seq) })),
         error: (f) => {

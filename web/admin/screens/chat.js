@@ -85,6 +85,7 @@ export default function Chat({ lang, me }) {
     typing: (f) => {
       if (f.who?.id === staff.id) return;
       setTyping((ty) => ({ ...ty, [f.dialog]: f.on ? { name: f.who?.name || '', kind: f.who?.kind, until: Date.now() + 6000 } : null }));
+      if (f.on) setTimeout(() => tick((n) => n + 1), 6100);  // drawn again when it runs out
     },
     read: (f) => {
       if (f.who?.kind === 'visitor') setReads((r) => ({ ...r, [f.dialog]: Math.max(r[f.dialog] || 0, f.seq) }));
