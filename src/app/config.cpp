@@ -194,6 +194,8 @@ const std::vector<Setting>& settings() {
               &Config::staff_session_idle_minutes, 1, 24 * 60),
       integer("staff.session_max_hours", "a staff session ends this long after sign-in, used or not",
               &Config::staff_session_max_hours, 1, 24 * 30),
+      integer("chat.echo", "1: serve /chat/echo, a WebSocket that sends every frame back (bench/chat's baseline; 0 in "
+              "production)", &Config::chat_echo, 0, 1),
       text("log.level", "trace, debug, info, warn, error or off", &Config::log_level, false,
            [](const std::string& v) { log::parse_level(v); }),
       text("log.format", "text or json", &Config::log_format, false, [](const std::string& v) { log::parse_format(v); }),

@@ -156,7 +156,8 @@ int serve(const Config& config) {
                          .clock = clock,
                          .database_url = config.database_url,
                          .public_url = config.http_public_url,
-                         .web = web};
+                         .web = web,
+                         .echo = config.chat_echo == 1};
   auto chat_hub = chat::add_routes(router, chat_ctx);
   chat::add_bill_routes(router, chat_ctx);
   http::add_asset_routes(router, web);

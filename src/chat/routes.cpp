@@ -223,6 +223,13 @@ std::shared_ptr<Hub> add_routes(http::Router& router, const Context& c) {
                       return serve_staff(*ctx, hub, req, std::move(ws));
                     },
                     same_origin);
+  // bench/chat's baseline (chat.echo=1 only): the same sockets doing nothing but sending each
+  // frame back, no database, no hub.
+  if (c.echo)
+    router.add_socket("/chat/echo", http::Access::anyone, "",
+                      [](Request&, std::shared_ptr<http::WebSocket> ws) -> awaitable<void> {
+                        while (auto frame = co_await ws->read()) ws->send(std::move(*frame));
+                      });
   router.add("POST", "/chat/api/visitors", http::Access::anyone,
              [ctx](Request& req) { return make_visitor(*ctx, req); });
   router.add("GET", "/chat/api/settings/{merchant}", http::Access::anyone,

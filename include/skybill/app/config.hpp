@@ -74,6 +74,7 @@ struct Config {
   int staff_password_iterations = 600'000;
   int staff_session_idle_minutes = 30;
   int staff_session_max_hours = 12;
+  int chat_echo = 0;  // 1: /chat/echo, a WebSocket echo for bench/chat's baseline
   std::string log_level = "info";
   std::string log_format = "text";
   std::string paths_migrations = "migrations";

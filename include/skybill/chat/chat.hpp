@@ -27,6 +27,7 @@ struct Context {
   std::string database_url;  // for the dedicated LISTEN connection
   std::string public_url;    // the gateway's origin: a browser's socket must come from it
   std::shared_ptr<const http::StaticFiles> web;  // web/chat/: the widget page and its loader
+  bool echo = false;  // chat.echo: serve /chat/echo (bench/chat's baseline)
 };
 
 // A message to store. kind: text | bill | event; author_kind: visitor | staff | system.

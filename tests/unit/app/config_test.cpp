@@ -177,7 +177,7 @@ TEST(Config, EveryEnvironmentVariableIsConsultedAndMatchesItsKey) {
   FakeEnv env;
   load_config("", "test.json", env.fn());
   auto settings = describe(Config{});
-  EXPECT_EQ(settings.size(), 56u);
+  EXPECT_EQ(settings.size(), 57u);
   std::set<std::string> expected;
   for (const auto& s : settings) {
     EXPECT_EQ(s.env, env_name_of(s.key));
@@ -368,7 +368,7 @@ TEST(Config, DescribeListsEverySettingWithItsCurrentValue) {
   c.http_body_limit = 1LL << 30;
   std::map<std::string, SettingInfo> by_key;
   for (auto& s : describe(c)) by_key[s.key] = s;
-  EXPECT_EQ(by_key.size(), 56u);
+  EXPECT_EQ(by_key.size(), 57u);
   EXPECT_EQ(by_key.at("http.public_url").current, "http://localhost:8080");
   EXPECT_EQ(by_key.at("clock.offset_seconds").env, "SKYBILL_CLOCK_OFFSET_SECONDS");
   EXPECT_EQ(by_key.at("jobs.interval_ms").current, "10000");
