@@ -73,6 +73,8 @@ nlohmann::json view(db::Tx& tx, const Context& ctx, const booking::PayLink& link
   for (const char* k : {"id", "reference", "pnr", "status", "language", "currency", "ticketing_time_limit",
                         "passengers", "segments", "lines", "totals"})
     booking[k] = full[k];
+  // ticket, or chat_bill: a bill of the payment chat (no passengers, its time limit the bill's due time).
+  booking["kind"] = b.kind;
   const auto& inv = full["invoice"];
   auto base = base_of(link.token);
   return {{"booking", booking},

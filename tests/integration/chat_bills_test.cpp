@@ -218,6 +218,7 @@ TEST_F(ChatBillsTest, AnOperatorBillsInAnyCurrencyInItsExponentAndOnlyInItsOwnAi
   // The hosted page offers the card only.
   auto page = view(token_of(eur));
   EXPECT_EQ(page["options"], nlohmann::json::array()) << page.dump();
+  EXPECT_EQ(page["booking"]["kind"], "chat_bill") << page.dump();
   EXPECT_EQ(page["card"]["can_pay"], true) << page.dump();
   EXPECT_EQ(page["card"]["amount"], "1500.00");
   EXPECT_EQ(page["card"]["currency"], "EUR");
