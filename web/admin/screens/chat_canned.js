@@ -72,7 +72,7 @@ export default function ChatCanned({ lang, me }) {
       <form class="card" onSubmit=${save} data-testid="canned-form" aria-labelledby="canned-form-h">
         <h2 id="canned-form-h">${editing ? t('canned_edit', { code: edit.shortcode }) : t('canned_new')}</h2>
         <label class="field"><span>${t('shortcode')}</span><input value=${edit.shortcode} readOnly=${editing} onInput=${(e) => setEdit({ ...edit, shortcode: e.currentTarget.value })}
-          data-testid="canned-code" pattern="/?[a-z0-9_-]{1,32}" /></label>
+          data-testid="canned-code" maxlength="33" autocomplete="off" /></label>
         <label class="field"><span>${t('canned_title')}</span><input value=${edit.title} onInput=${(e) => setEdit({ ...edit, title: e.currentTarget.value })} data-testid="canned-title" maxlength="200" /></label>
         <label class="field"><span>${t('canned_body')}</span><textarea rows="5" value=${edit.body} onInput=${(e) => setEdit({ ...edit, body: e.currentTarget.value })} data-testid="canned-body" maxlength="4000"></textarea></label>
         <p class="small">${t('variables')}: ${VARIABLES.map((v) => html`<button type="button" class="button secondary small-button" onClick=${() => insertVar(v)}>{{${v}}}</button> `)}</p>
