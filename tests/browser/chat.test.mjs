@@ -355,7 +355,7 @@ describe('the payment chat', () => {
     await sp.context().close();
   });
 
-  test('English: the widget and the console; a transfer to another operator', async () => {
+  test('English: the widget and the console; a transfer to another operator, who closes it', async () => {
     const en = await customer({ lang: 'en' });
     await en.widget.getByText('Hello! How can we help with your booking?').waitFor();
     assert.equal(await en.frame().evaluate(() => document.documentElement.lang), 'en');
@@ -389,6 +389,15 @@ describe('the payment chat', () => {
     await pv.getByTestId('transfer-confirm-ok').click();
     await op.goto(`${server.url}/admin#/chat`);
     await eventually(async () => (await op.getByTestId('mine').getByTestId('queue-row').count()) === 2, { what: 'the transferred dialog among Olga’s' });
+    // Olga closes it: the customer sees the conversation ended, live.
+    const transferred = op.getByTestId('mine').locator(`[data-testid=queue-row]:not([data-id="${dialogId}"])`);
+    await transferred.click();
+    const closing = op.locator(`[data-testid=dialog][data-id="${await transferred.getAttribute('data-id')}"]`);
+    await closing.getByTestId('close-dialog').click();
+    await op.getByTestId('close-confirm-ok').click();
+    await closing.locator('xpath=self::*[@data-status="closed"]').waitFor();
+    await en.widget.getByTestId('closed').waitFor();
+    assert.match(await en.widget.getByTestId('closed').textContent(), /The conversation has ended/);
     assert.deepEqual(pv.problems, []);
     assert.deepEqual(en.page.problems, []);
     await en.ctx.close();
