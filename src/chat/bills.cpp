@@ -349,13 +349,13 @@ void add_bill_routes(http::Router& router, const Context& ctx) {
                nlohmann::json body;
                co_await bookings->pool.read([&](db::Tx& tx) {
                  auto dialog = dialog_for_staff(tx, req.caller(), req.param("id"), false);
-                 body = {{"data", bills_of_dialog(tx, dialog.id, public_url())}};
+                 body = {{"data", bills_of_dialog(tx, dialog.id)}};
                });
                co_return Response::json(200, body);
              });
 }
 
-nlohmann::json bills_of_dialog(db::Tx& tx, const std::string& dialog_id, const std::string&) {
+nlohmann::json bills_of_dialog(db::Tx& tx, const std::string& dialog_id) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : tx->exec_params("SELECT " + kColumns + kFrom + "WHERE cb.dialog_id = $1::uuid "
                                        "ORDER BY cb.created_at, cb.id",

@@ -35,7 +35,7 @@ void add_bill_routes(http::Router& router, const Context& ctx);
 void bill_invoice_paid(db::Tx& tx, const std::string& invoice_id, core::TimePoint now);
 
 // The bills of a dialog as docs/chat.md shows them, oldest first (for the dialog's REST view).
-nlohmann::json bills_of_dialog(db::Tx& tx, const std::string& dialog_id, const std::string& public_url);
+nlohmann::json bills_of_dialog(db::Tx& tx, const std::string& dialog_id);
 
 // The job (run it with the bookings' jobs; safe with many instances): bills whose booking or
 // invoice changed elsewhere follow it, each with its event in the dialog: paid otherwise than
