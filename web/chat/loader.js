@@ -77,6 +77,11 @@
   button.appendChild(badge);
 
   var open = false;
+  var unread = 0;
+  // The button's name says what it does and, closed, how many messages wait ("Open chat (2)").
+  function name() {
+    button.setAttribute('aria-label', open ? closeLabel : unread ? label + ' (' + unread + ')' : label);
+  }
   function post(type) {
     if (frame.contentWindow) frame.contentWindow.postMessage({ skybill: 'chat', type: type }, origin);
   }
@@ -84,7 +89,7 @@
     open = v;
     panel.hidden = !v;
     button.setAttribute('aria-expanded', String(v));
-    button.setAttribute('aria-label', v ? closeLabel : label);
+    name();
     post(v ? 'open' : 'close');
     if (v) frame.focus();
     else if (focusButton) button.focus();
@@ -96,7 +101,7 @@
     if (d.type === 'ready') {
       if (d.label) { label = String(d.label); frame.title = label; }
       if (d.closeLabel) closeLabel = String(d.closeLabel);
-      button.setAttribute('aria-label', open ? closeLabel : label);
+      name();
       if (open) post('open');
     } else if (d.type === 'store') {
       try {
@@ -106,9 +111,11 @@
     } else if (d.type === 'close') {
       setOpen(false, true);
     } else if (d.type === 'unread') {
-      var n = Math.max(0, Math.min(99, Number(d.count) || 0));
-      badge.textContent = n ? String(n) : '';
-      badge.hidden = !n || open;
+      unread = Math.max(0, Math.min(99, Number(d.count) || 0));
+      badge.textContent = unread ? String(unread) : '';
+      badge.hidden = !unread || open;
+      badge.setAttribute('aria-hidden', 'true');
+      name();
     }
   });
   root.appendChild(panel);
