@@ -11,7 +11,9 @@ import { ChatSocket, acknowledge, billsOf, mergeMessage, newId, socketUrl } from
 const html = htm.bind(h);
 const merchant = decodeURIComponent((/^\/chat\/w\/([^/?#]+)/.exec(location.pathname) || [])[1] || '');
 const query = new URLSearchParams(location.search);
-const given = new URLSearchParams(location.hash.slice(1));  // from the loader: name, email, xid, sig
+const given = new URLSearchParams(location.hash.slice(1));  // from the loader: name, email, xid, sig, t
+// Read once, then out of the address (the kept token among it).
+if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 const embedded = window.parent !== window;
 const STORE = `skybill.chat.${merchant}`;
 
