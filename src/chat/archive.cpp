@@ -28,7 +28,9 @@ struct Sql {
   std::string where;
   std::string p(std::string v) {
     params.push_back(std::move(v));
-    return "$" + std::to_string(params.size());
+    std::string n = "$";  // appended, not "$" + string (GCC 12 -O3 -Wrestrict in the release build)
+    n += std::to_string(params.size());
+    return n;
   }
   void and_(const std::string& cond) { where += (where.empty() ? "WHERE " : " AND ") + cond; }
 };
@@ -172,7 +174,9 @@ awaitable<Response> transcript(const Shared& ctx, Request& req) {
     for (const auto& row : r) {
       auto data = json::parse(row[6].as<std::string>());
       auto kind = row[1].as<std::string>();
-      out += "[" + row[0].as<std::string>() + "] ";
+      out += '[';
+      out += row[0].as<std::string>();
+      out += "] ";
       if (kind == "event") {
         out += "— " + data.value("event", std::string("event"));
         if (data.contains("bill")) {

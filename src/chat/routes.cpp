@@ -152,7 +152,9 @@ awaitable<Response> list_dialogs(const Shared& ctx, Request& req) {
   std::vector<std::string> params;
   auto p = [&params](std::string v) {
     params.push_back(std::move(v));
-    return "$" + std::to_string(params.size());
+    std::string n = "$";  // appended, not "$" + string (GCC 12 -O3 -Wrestrict in the release build)
+    n += std::to_string(params.size());
+    return n;
   };
   std::string sql = store::kDialogSelect;
   sql += "WHERE true ";
