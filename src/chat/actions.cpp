@@ -162,12 +162,14 @@ void close(db::Tx& tx, const Request& req, const DialogRef& d, core::TimePoint n
 }  // namespace
 
 void add_action_routes(http::Router& router, std::shared_ptr<const Shared> ctx) {
-  const std::pair<const char*, Action> actions[] = {
-      {"take", take},   {"transfer", transfer},         {"join", join},
-      {"leave", leave}, {"invite-support", invite_support}, {"close", close}};
-  for (const auto& [name, action] : actions)
-    router.add("POST", std::string("/admin/api/chat/dialogs/{id}/") + name, http::Access::any_staff, "chat.operate",
-               [ctx, action](Request& req) { return act(*ctx, req, action); });
+  auto route = [ctx](Action action) { return [ctx, action](Request& req) { return act(*ctx, req, action); }; };
+  router.add("POST", "/admin/api/chat/dialogs/{id}/take", http::Access::any_staff, "chat.operate", route(take));
+  router.add("POST", "/admin/api/chat/dialogs/{id}/transfer", http::Access::any_staff, "chat.operate", route(transfer));
+  router.add("POST", "/admin/api/chat/dialogs/{id}/join", http::Access::any_staff, "chat.operate", route(join));
+  router.add("POST", "/admin/api/chat/dialogs/{id}/leave", http::Access::any_staff, "chat.operate", route(leave));
+  router.add("POST", "/admin/api/chat/dialogs/{id}/invite-support", http::Access::any_staff, "chat.operate",
+             route(invite_support));
+  router.add("POST", "/admin/api/chat/dialogs/{id}/close", http::Access::any_staff, "chat.operate", route(close));
 }
 
 }  // namespace skybill::chat

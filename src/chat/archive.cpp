@@ -6,6 +6,7 @@
 
 #include "routes.hpp"
 #include "skybill/core/identifiers.hpp"
+#include "skybill/core/money.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/db/pool.hpp"
@@ -98,12 +99,8 @@ awaitable<Response> search(const Shared& ctx, Request& req) {
   if (!to.at.empty())
     s.and_(to.whole_day ? "d.created_at < " + s.p(to.at) + "::timestamptz + interval '1 day'"
                         : "d.created_at <= " + s.p(to.at) + "::timestamptz");
-  if (!bill_status.empty()) {
-    // A bill's state is its latest message carrying it.
-    s.and_("EXISTS (SELECT 1 FROM (SELECT DISTINCT ON (bm.data->'bill'->>'id') bm.data->'bill'->>'status' AS st "
-           "FROM chat_messages bm WHERE bm.dialog_id = d.id AND bm.data ? 'bill' "
-           "ORDER BY bm.data->'bill'->>'id', bm.seq DESC) b WHERE b.st = " + s.p(bill_status) + ")");
-  }
+  if (!bill_status.empty())
+    s.and_("EXISTS (SELECT 1 FROM chat_bills b WHERE b.dialog_id = d.id AND b.status = " + s.p(bill_status) + ")");
   if (!cursor_at.empty())
     s.and_("(d.created_at, d.id) < (" + s.p(cursor_at) + "::timestamptz, " + s.p(cursor_id) + "::uuid)");
 
@@ -142,6 +139,34 @@ awaitable<Response> search(const Shared& ctx, Request& req) {
     });
     for (auto& d : list)
       if (auto it = snippets.find(d["id"].get<std::string>()); it != snippets.end()) d["snippet"] = it->second;
+  }
+  // Each dialog's bills in brief, for the list: one statement for the page.
+  if (!list.empty()) {
+    std::string ids = "{";
+    for (std::size_t i = 0; i < list.size(); ++i) ids += (i ? "," : "") + list[i]["id"].get<std::string>();
+    ids += "}";
+    std::map<std::string, json> bills;
+    co_await ctx.pool.read([&](db::Tx& tx) {
+      bills.clear();
+      auto r = tx->exec_params(
+          "SELECT dialog_id, id, number, currency, amount_minor, status FROM chat_bills "
+          "WHERE dialog_id = ANY($1::uuid[]) ORDER BY created_at, id",
+          ids);
+      for (const auto& row : r) {
+        auto& b = bills[row[0].as<std::string>()];
+        if (b.is_null()) b = json::array();
+        const auto* cur = core::find_currency(row[3].as<std::string>());
+        b.push_back({{"id", row[1].as<std::string>()},
+                     {"number", row[2].as<std::string>()},
+                     {"currency", row[3].as<std::string>()},
+                     {"amount", cur ? core::Money(row[4].as<std::int64_t>(), *cur).to_string() : ""},
+                     {"status", row[5].as<std::string>()}});
+      }
+    });
+    for (auto& d : list) {
+      auto it = bills.find(d["id"].get<std::string>());
+      d["bills"] = it == bills.end() ? json::array() : it->second;
+    }
   }
   co_return Response::json(200, {{"data", std::move(list)}, {"next_cursor", next.empty() ? json() : json(next)}});
 }

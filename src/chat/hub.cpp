@@ -25,7 +25,10 @@ using asio::use_awaitable;
 
 namespace {
 
-constexpr int kCatchUpPage = 500;
+constexpr int kCatchUpPage = 200;
+constexpr std::size_t kHighWater = 256 * 1024;
+constexpr std::size_t kLowWater = 64 * 1024;
+constexpr auto kStall = std::chrono::seconds(5);
 
 Text text(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
 
@@ -132,11 +135,22 @@ awaitable<void> Conn::catch_up(std::string dialog) {
       ws_->close(1011, "try again");  // 1011 internal error: the client resumes from its last number
       co_return;
     }
+    // At the reader's pace: a long history must not pile up in memory; a reader that takes
+    // nothing in for a while is closed (it resumes from its last number when it can).
+    for (const auto& r : rows) {
+      it = follows_.find(dialog);
+      if (it == follows_.end()) co_return;
+      if (r.seq <= it->second.last) continue;
+      ws_->send(r.json);
+      it->second.last = r.seq;
+      if (ws_->queued_bytes() > kHighWater && !co_await ws_->drained(kLowWater, kStall)) {
+        ws_->close(http::kCloseTooSlow, "too slow: reconnect and resume");
+        co_return;
+      }
+    }
     it = follows_.find(dialog);
     if (it == follows_.end()) co_return;
     auto& f = it->second;
-    for (const auto& r : rows)
-      if (r.seq > f.last) ws_->send(r.json);
     f.last = std::max(f.last, last);
     if (!f.dirty && static_cast<int>(rows.size()) < kCatchUpPage) {
       f.fetching = false;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub.hpp"
+#include "skybill/chat/bills.hpp"
 #include "skybill/audit/actor.hpp"
 #include "skybill/core/identifiers.hpp"
 #include "skybill/core/problem.hpp"
@@ -196,7 +197,7 @@ awaitable<Response> get_dialog(const Shared& ctx, Request& req) {
     json messages = json::array();
     for (const auto& m : store::messages_after(tx, id, after, true, 2000, last)) messages.push_back(json::parse(m.json));
     out["messages"] = std::move(messages);
-    out["bills"] = json::parse(bills_json(tx, id));
+    out["bills"] = bills_of_dialog(tx, id);
   });
   co_return Response::json(200, out);
 }

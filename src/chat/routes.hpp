@@ -16,7 +16,4 @@ void add_archive_routes(http::Router& router, std::shared_ptr<const Shared> ctx)
 // canned replies, the airline's chat settings, its operators (admin.cpp)
 void add_admin_routes(http::Router& router, std::shared_ptr<const Shared> ctx);
 
-// The dialog's bills as a JSON array, each in its latest state (from the dialog's messages).
-std::string bills_json(db::Tx& tx, const std::string& dialog_id);
-
 }  // namespace skybill::chat

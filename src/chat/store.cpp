@@ -1,7 +1,5 @@
 #include "store.hpp"
 
-#include "routes.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include "skybill/core/identifiers.hpp"
@@ -364,18 +362,3 @@ void set_read(db::Tx& tx, const Who& who, const std::string& dialog, int seq) {
 }  // namespace store
 }  // namespace skybill::chat
 
-namespace skybill::chat {
-
-std::string bills_json(db::Tx& tx, const std::string& dialog_id) {
-  return tx
-      ->exec_params1(
-          "SELECT coalesce(json_agg(x.b ORDER BY x.first), '[]'::json)::text FROM ("
-          "  SELECT DISTINCT ON (m.data->'bill'->>'id') m.data->'bill' AS b, "
-          "         min(m.seq) OVER (PARTITION BY m.data->'bill'->>'id') AS first "
-          "  FROM chat_messages m WHERE m.dialog_id = $1::uuid AND m.data ? 'bill' "
-          "  ORDER BY m.data->'bill'->>'id', m.seq DESC) x",
-          dialog_id)[0]
-      .as<std::string>();
-}
-
-}  // namespace skybill::chat

@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -68,7 +69,18 @@ awaitable<std::optional<std::string>> WsSession::read() {
 }
 
 void WsSession::send(std::string text) {
-  asio::post(executor_, [self = shared_from_this(), t = std::move(text)]() mutable { self->enqueue(std::move(t)); });
+  asio::dispatch(executor_, [self = shared_from_this(), t = std::move(text)]() mutable { self->enqueue(std::move(t)); });
+}
+
+awaitable<bool> WsSession::drained(std::size_t below, std::chrono::milliseconds within) {
+  asio::steady_timer timer(executor_);
+  auto until = std::chrono::steady_clock::now() + within;
+  while (queued_.load() >= below) {
+    if (closed_ || closing_ || std::chrono::steady_clock::now() >= until) co_return false;
+    timer.expires_after(std::chrono::milliseconds(2));
+    co_await timer.async_wait(asio::as_tuple(use_awaitable));
+  }
+  co_return !(closed_ || closing_);
 }
 
 void WsSession::close(int code, std::string reason) {
@@ -108,7 +120,7 @@ void WsSession::begin_close(int code, std::string reason) {
     // A write is stuck on a peer that does not read: give the close frame a few seconds.
     auto timer = std::make_shared<asio::steady_timer>(executor_, kCloseGrace);
     timer->async_wait([self = shared_from_this(), timer](beast::error_code) {
-      if (!self->closed_) self->cut();
+      if (!self->read_done_) self->cut();  // no close frame came back either
     });
   }
 }

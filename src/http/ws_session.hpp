@@ -23,6 +23,7 @@ class WsSession final : public WebSocket, public std::enable_shared_from_this<Ws
   void close(int code, std::string reason) override;
   boost::asio::any_io_executor executor() override { return executor_; }
   std::size_t queued_bytes() const override { return queued_.load(); }
+  boost::asio::awaitable<bool> drained(std::size_t below, std::chrono::milliseconds within) override;
 
  private:
   void enqueue(std::string text);  // on the strand

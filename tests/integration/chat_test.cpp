@@ -2,7 +2,11 @@
 // operators talking (on two server instances), numbering and resuming without loss or
 // duplicates, private messages kept from the customer, idempotent sends, the limits, the
 // socket's admission, the operators' actions, the archive's search and the transcript.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <set>
@@ -432,6 +436,15 @@ TEST_F(ChatTest, TheArchiveFindsADialogByAWordInAnotherForm) {
   auto snippet = as_staff(http, a.op, "GET", "/admin/api/chat/archive?q=%D0%B1%D0%B8%D0%BB%D0%B5%D1%82");
   EXPECT_NE(snippet.body.find("«билеты»"), std::string::npos) << snippet.body;
   EXPECT_EQ(as_staff(http, a.op, "GET", "/admin/api/chat/archive?from=yesterday").status, 422);
+  // By a bill's status, and each dialog lists its bills in brief.
+  auto bill = as_staff(http, a.op, "POST", "/admin/api/chat/dialogs/" + dialog + "/bills",
+                       {{"amount", "1500.00"}, {"currency", "EUR"}, {"description", "Смена даты"}});
+  ASSERT_EQ(bill.status, 201) << bill.body;
+  EXPECT_EQ(find("bill_status=open"), std::set<std::string>{dialog});
+  EXPECT_EQ(find("bill_status=paid"), std::set<std::string>{});
+  auto listed = as_staff(http, a.op, "GET", "/admin/api/chat/archive?bill_status=open").json();
+  EXPECT_EQ(listed["data"][0]["bills"][0]["amount"], "1500.00");
+  EXPECT_EQ(listed["data"][0]["bills"][0]["status"], "open");
   // Another airline's archive does not have them.
   auto rival = airline(http, "rival-archive", "7736050003");
   auto r = as_staff(http, rival.op, "GET", "/admin/api/chat/archive?q=%D0%B1%D0%B8%D0%BB%D0%B5%D1%82");
@@ -454,6 +467,72 @@ TEST_F(ChatTest, CannedRepliesAreKeptPerAirline) {
   EXPECT_EQ(as_staff(http, rival.op, "GET", "/admin/api/chat/canned").json()["data"].size(), 0u);
   EXPECT_EQ(as_staff(http, rival.op, "DELETE", "/admin/api/chat/canned/hello").status, 404);
   EXPECT_EQ(as_staff(http, a.op, "DELETE", "/admin/api/chat/canned/hello").status, 200);
+}
+
+// A customer whose socket takes nothing in: what the server owes it piles up only to the queue's
+// limit, then the socket is closed (4000, cut when even that cannot go), and the server goes on.
+TEST_F(ChatTest, ASocketThatDoesNotReadIsClosedInsteadOfFillingMemory) {
+  HttpClient http(server->port());
+  auto a = airline(http, "slow");
+  auto token = visitor_token(http, a.key.merchant_id);
+  auto me = customer(server->port(), token);
+  me->send({{"type", "send"}, {"id", "c1"}, {"text", "Начало"}});
+  std::string dialog = message(*me)["dialog"];
+  me->close();
+  // A long history (8 MB: more than the kernel's buffers and the 1 MiB queue) written directly.
+  db->exec("INSERT INTO chat_messages (dialog_id, seq, kind, author_kind, author_id, body, created_at) "
+           "SELECT '" + dialog + "', g, 'text', 'staff', '" + a.op.id + "', repeat('ж', 4000), now() "
+           "FROM generate_series(2, 1001) g");
+  db->exec("UPDATE chat_dialogs SET last_seq = 1001 WHERE id = '" + dialog + "'");
+
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  int small = 64 * 1024;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string upgrade =
+      "GET /chat/socket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  ASSERT_EQ(::send(fd, upgrade.data(), upgrade.size(), 0), static_cast<ssize_t>(upgrade.size()));
+  // A masked text frame (the zero mask leaves the bytes as they are).
+  auto hello = json{{"type", "hello"}, {"token", token}}.dump();
+  ASSERT_LT(hello.size(), 126u);
+  std::string frame{static_cast<char>(0x81), static_cast<char>(0x80 | hello.size()), 0, 0, 0, 0};
+  frame += hello;
+  ASSERT_EQ(::send(fd, frame.data(), frame.size(), 0), static_cast<ssize_t>(frame.size()));
+
+  // Not reading for a while: the server gives up on it within its grace.
+  std::this_thread::sleep_for(seconds(8));
+  std::size_t got = 0;
+  char buf[65536];
+  timeval tv{6, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  bool eof = false;
+  for (;;) {
+    auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n == 0) {
+      eof = true;
+      break;
+    }
+    if (n < 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  EXPECT_TRUE(eof) << "the server kept the socket of a customer that does not read";
+  EXPECT_LT(got, 6u * 1024 * 1024) << "the whole history was buffered for it";
+  // The server is well and serves the next customer its history in full.
+  auto again = customer(server->port(), token);
+  int last = 0;
+  for (auto& f : again->drain(milliseconds(1500)))
+    if (f["type"] == "message") last = f["seq"];
+  EXPECT_EQ(last, 1001) << (again->closed() ? "closed " + std::to_string(again->close_code()) : "open");
+  if (HasFailure())
+    for (auto& l : server->logs())
+      if (l.value("level", "") != "info" || l.value("msg", "").find("chat") != std::string::npos) std::cerr << l.dump() << "\n";
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // A WebSocket as a handler sees it: text frames in, text frames out, no Beast types.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -24,7 +25,8 @@ class WebSocket {
   // The next text frame; nullopt once the socket is closed (by the peer, a timeout, a frame
   // over the size limit, close() or shutdown). Only the handler's coroutine reads.
   virtual boost::asio::awaitable<std::optional<std::string>> read() = 0;
-  // Queues a text frame; safe from any thread. Frames go out in the order queued. When the
+  // Queues a text frame; safe from any thread (on the socket's strand it is queued at once).
+  // Frames go out in the order queued. When the
   // queue holds more than its limit (the peer reads too slowly) the socket is closed with
   // kCloseTooSlow instead.
   virtual void send(std::string text) = 0;
@@ -33,6 +35,10 @@ class WebSocket {
   // The socket's strand: work posted there never runs alongside the handler's own steps.
   virtual boost::asio::any_io_executor executor() = 0;
   virtual std::size_t queued_bytes() const = 0;
+  // Waits until fewer than `below` bytes wait to be sent; false when that did not happen
+  // within `within` (the peer does not read) or the socket closed. For a sender of much at once
+  // (a history), so that it goes at the peer's pace instead of into memory.
+  virtual boost::asio::awaitable<bool> drained(std::size_t below, std::chrono::milliseconds within) = 0;
 };
 
 // Runs for the whole life of an accepted socket, on its executor. The socket is closed when it
