@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "skybill/crypto/crypto.hpp"
 #include "ws_client.hpp"
 
 using namespace skybill::test;
@@ -533,6 +534,40 @@ TEST_F(ChatTest, ASocketThatDoesNotReadIsClosedInsteadOfFillingMemory) {
   if (HasFailure())
     for (auto& l : server->logs())
       if (l.value("level", "") != "info" || l.value("msg", "").find("chat") != std::string::npos) std::cerr << l.dump() << "\n";
+}
+
+// The airline signs its customer's id: the same customer, with its dialog, on another device;
+// a wrong signature makes nobody.
+TEST_F(ChatTest, ASignedCustomerIdBringsTheHistoryToAnotherDevice) {
+  HttpClient http(server->port());
+  auto a = airline(http, "signed");
+  auto key = as_staff(http, a.op, "PUT", "/admin/api/chat/settings", {{"rotate_identity_key", true}});
+  ASSERT_EQ(key.status, 200) << key.body;
+  auto secret = key.json()["identity_key"].get<std::string>();
+  EXPECT_TRUE(as_staff(http, a.op, "GET", "/admin/api/chat/settings").json()["identity_key_set"].get<bool>());
+  EXPECT_FALSE(as_staff(http, a.op, "GET", "/admin/api/chat/settings").json().contains("identity_key"));
+  auto signature = skybill::crypto::hmac_sha256_hex(secret, "customer-42");
+  json body{{"merchant", a.key.merchant_id}, {"external_id", "customer-42"}, {"signature", std::string(64, '0')}};
+  EXPECT_EQ(http.post_json("/chat/api/visitors", body, "").status, 403);
+  body["signature"] = signature;
+  auto first = http.post_json("/chat/api/visitors", body, "");
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto laptop = customer(server->port(), first.json()["token"].get<std::string>());
+  laptop->send({{"type", "send"}, {"id", "c1"}, {"text", "С ноутбука"}});
+  std::string dialog = message(*laptop)["dialog"];
+
+  auto second = http.post_json("/chat/api/visitors", body, "");
+  ASSERT_EQ(second.status, 201);
+  EXPECT_EQ(second.json()["visitor"]["id"], first.json()["visitor"]["id"]);
+  EXPECT_NE(second.json()["token"], first.json()["token"]);
+  auto phone = customer(server->port(), second.json()["token"].get<std::string>());
+  auto history = messages_in(*phone);
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0]["dialog"], dialog);
+  EXPECT_EQ(history[0]["text"], "С ноутбука");
+  // Both devices stay signed in: the laptop hears the phone.
+  phone->send({{"type", "send"}, {"id", "p1"}, {"text", "С телефона"}});
+  EXPECT_EQ(message(*laptop)["text"], "С телефона");
 }
 
 }  // namespace
