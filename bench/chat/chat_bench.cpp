@@ -401,6 +401,9 @@ struct ChatResult {
   double other_p50 = 0, other_p99 = 0, own_p50 = 0, own_p99 = 0;
   double paid_customer_p50 = 0, paid_customer_p99 = 0, paid_operator_p50 = 0, paid_operator_p99 = 0, paid_both_p99 = 0;
   double confirm_p50 = 0, confirm_p99 = 0;  // the 3-D Secure POST's own answer time
+  double other_p90 = 0, other_p95 = 0, other_max = 0;
+  int over50 = 0;
+  std::map<int, int> slow_by_second;  // second of the phase at which a message over 50 ms was sent → count
   long rss_before = 0, rss_after = 0;
   double per_socket_kib = 0;
   bool bills = true;
@@ -491,6 +494,10 @@ ChatResult run_chat(const Options& o) {
       } else {
         other.v.push_back(ms);
         ++other_got;
+        if (ms > 50) {
+          ++r.over50;
+          ++r.slow_by_second[static_cast<int>(std::chrono::duration<double>(sent[k] - sent[0]).count())];
+        }
       }
       return;
     }
@@ -623,6 +630,9 @@ ChatResult run_chat(const Options& o) {
   loop.run([&] {
     r.other_p50 = other.pct(50);
     r.other_p99 = other.pct(99);
+    r.other_p90 = other.pct(90);
+    r.other_p95 = other.pct(95);
+    r.other_max = other.pct(100);
     r.own_p50 = own.pct(50);
     r.own_p99 = own.pct(99);
     r.paid_customer_p50 = paid_customer.pct(50);
@@ -682,6 +692,13 @@ int main(int argc, char** argv) {
   std::printf("chat: %d sockets (%d customers, %d operators, one of each per dialog), %d messages at %.0f/s; "
               "VmRSS %ld -> %ld KiB\n",
               o.sockets, o.sockets / 2, o.sockets / 2, o.samples, o.rate, chat.rss_before, chat.rss_after);
+  std::printf("messages at the other end: p90 %.2f ms, p95 %.2f ms, max %.2f ms; %d of %d over 50 ms", chat.other_p90,
+              chat.other_p95, chat.other_max, chat.over50, o.samples);
+  if (chat.over50 > 0) {
+    std::printf(", sent in second (of %.0f) × count:", o.samples / o.rate);
+    for (const auto& [sec, n] : chat.slow_by_second) std::printf(" %d×%d", sec, n);
+  }
+  std::printf("\n");
   std::string what = chat.bills ? "paid" : "support_invited";
   if (!chat.bills)
     std::printf("NOTE: this server has no chat bills (POST .../bills answered 404): the event measured is "
