@@ -161,7 +161,9 @@ awaitable<void> Conn::catch_up(std::string dialog) {
 
 // --- Hub ---
 
-Hub::Hub(db::Pool& pool, std::string database_url) : pool_(pool), url_(std::move(database_url)) {}
+Hub::Hub(db::Pool& pool, std::string database_url)
+    : pool_(pool), url_(std::move(database_url)),
+      reader_(std::make_unique<db::Pool>(db::PoolOptions{.url = url_, .size = 1, .application_name = "skybill-chat"})) {}
 Hub::~Hub() = default;
 
 void Hub::attach(const std::shared_ptr<Conn>& c, const asio::any_io_executor& ex) {
@@ -280,7 +282,7 @@ awaitable<void> Hub::dispatch(std::vector<std::string> payloads) {
     std::vector<store::MessageRow> rows;
     std::vector<store::DialogRow> drows;
     try {
-      co_await pool_.read([&](db::Tx& tx) {
+      co_await reader_->read([&](db::Tx& tx) {
         rows = store::messages_by_key(tx, keys);
         drows = store::dialogs_by_id(tx, {dialog_ids.begin(), dialog_ids.end()});
       });
