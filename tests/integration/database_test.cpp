@@ -22,6 +22,9 @@ class Cluster {
  public:
   Cluster() : port_(free_port()) {
     ctl("start");
+    // A fresh database each time: the cluster outlives the run, and a database migrated by an
+    // older checkout would refuse a migration edited since.
+    ctl("dropdb skybill");
     ctl("createdb skybill");
   }
   ~Cluster() { ctl("stop", false); }
