@@ -11,6 +11,7 @@
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/crypto/crypto.hpp"
+#include "skybill/db/arrays.hpp"
 #include "skybill/db/journal.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/db/tx.hpp"
@@ -117,9 +118,7 @@ awaitable<Response> put_settings(const Shared& ctx, Request& req) {
   co_await ctx.pool.transact([&](db::Tx& tx) {
     airline_exists(tx, merchant);
     auto before = settings_json(tx, merchant);
-    std::string arr = "{";
-    for (std::size_t i = 0; i < origins.size(); ++i) arr += (i ? ",\"" : "\"") + origins[i] + "\"";
-    arr += "}";
+    auto arr = db::text_array(origins);
     tx->exec_params(
         "INSERT INTO chat_settings (merchant_id, enabled, origins, identity_secret, greeting, updated_at) "
         "VALUES ($1::uuid, $2, $3::text[], $4, $5::jsonb, $6::timestamptz) "

@@ -9,6 +9,7 @@
 #include "skybill/core/money.hpp"
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
+#include "skybill/db/arrays.hpp"
 #include "skybill/db/pool.hpp"
 #include "skybill/db/tx.hpp"
 #include "store.hpp"
@@ -120,11 +121,11 @@ awaitable<Response> search(const Shared& ctx, Request& req) {
       next = last["created_at"].get<std::string>() + "|" + last["id"].get<std::string>();
     }
   });
+  std::vector<std::string> page_ids;
+  for (const auto& d : list) page_ids.push_back(d["id"].get<std::string>());
+  auto ids = db::text_array(page_ids);
   // The matching words of each dialog, for the list: a second short query on the page's ids.
   if (!q.empty() && !list.empty()) {
-    std::string ids = "{";
-    for (std::size_t i = 0; i < list.size(); ++i) ids += (i ? "," : "") + list[i]["id"].get<std::string>();
-    ids += "}";
     std::map<std::string, std::string> snippets;
     co_await ctx.pool.read([&](db::Tx& tx) {
       snippets.clear();
@@ -142,9 +143,6 @@ awaitable<Response> search(const Shared& ctx, Request& req) {
   }
   // Each dialog's bills in brief, for the list: one statement for the page.
   if (!list.empty()) {
-    std::string ids = "{";
-    for (std::size_t i = 0; i < list.size(); ++i) ids += (i ? "," : "") + list[i]["id"].get<std::string>();
-    ids += "}";
     std::map<std::string, json> bills;
     co_await ctx.pool.read([&](db::Tx& tx) {
       bills.clear();

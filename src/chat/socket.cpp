@@ -50,6 +50,17 @@ json who_json(const store::Who& w) {
   return {{"kind", w.visitor() ? "visitor" : "staff"}, {"id", w.id}, {"name", w.name}};
 }
 
+// A member that must be a string; "" when absent or of another type.
+std::string text_of(const json& f, const char* name) {
+  auto it = f.find(name);
+  return it != f.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool flag_of(const json& f, const char* name) {
+  auto it = f.find(name);
+  return it != f.end() && it->is_boolean() && it->get<bool>();
+}
+
 bool valid_client_id(const json& id) {
   if (!id.is_string()) return false;
   const auto& s = id.get_ref<const std::string&>();
@@ -66,7 +77,7 @@ class Session {
     auto first = co_await ws_->read();
     if (!first) co_return;
     auto hello = json::parse(*first, nullptr, false);
-    if (hello.is_discarded() || !hello.is_object() || hello.value("type", "") != "hello") {
+    if (hello.is_discarded() || !hello.is_object() || text_of(hello, "type") != "hello") {
       ws_->send(error_frame("bad-frame", "the first frame must be {\"type\":\"hello\", ...}"));
       ws_->close(kCloseHelloRefused, "hello expected");
       co_return;
@@ -154,14 +165,14 @@ class Session {
         else if (type == "typing") co_await on_typing(f);
         else if (type == "read") co_await on_read(f);
         else if (type == "watch") co_await on_watch(f);
-        else if (type == "unwatch") conn_->unfollow(f.value("dialog", ""));
+        else if (type == "unwatch") conn_->unfollow(text_of(f, "dialog"));
         else if (type == "ping") ws_->send(json{{"type", "pong"}, {"t", f.value("t", json())}}.dump());
         else {
           ws_->send(error_frame("bad-frame", "unknown frame type " + type));
           ++bad;
         }
       } catch (const core::Problem& p) {
-        ws_->send(error_frame(code_of(p), detail_of(p), f.value("id", json("")).is_string() ? f.value("id", "") : ""));
+        ws_->send(error_frame(code_of(p), detail_of(p), text_of(f, "id")));
         if (p.status >= 500) {
           ws_->close(1011, "try again");
           co_return;
@@ -189,8 +200,8 @@ class Session {
       co_return;
     }
     auto text = f["text"].get<std::string>();
-    auto dialog = f.value("dialog", json("")).is_string() ? f.value("dialog", "") : "";
-    bool priv = f.value("private", json(false)).is_boolean() && f.value("private", false);
+    auto dialog = text_of(f, "dialog");
+    bool priv = flag_of(f, "private");
     if (priv && who().visitor()) {
       ws_->send(error_frame("forbidden", "only staff write private messages", client_id));
       co_return;
@@ -198,7 +209,7 @@ class Session {
     store::Sent sent;
     auto at = ctx_.clock.now();
     co_await ctx_.pool.transact([&](db::Tx& tx) {
-      sent = who().visitor() ? store::visitor_send(tx, who(), dialog, client_id, text, f.value("page", ""), at)
+      sent = who().visitor() ? store::visitor_send(tx, who(), client_id, text, text_of(f, "page"), at)
                              : store::staff_send(tx, who(), dialog, client_id, text, priv, at);
     });
     ws_->send(json{{"type", "ack"}, {"id", client_id}, {"dialog", sent.dialog_id}, {"seq", sent.seq}}.dump());
@@ -206,19 +217,19 @@ class Session {
   }
 
   awaitable<void> on_typing(const json& f) {
-    auto dialog = f.value("dialog", json("")).is_string() ? f.value("dialog", "") : "";
+    auto dialog = text_of(f, "dialog");
     if (!conn_->follows(dialog) || !typing_.take(SteadyClock::now())) co_return;  // dropped
-    bool on = f.value("on", json(true)).is_boolean() ? f.value("on", true) : true;
-    bool priv = !who().visitor() && f.value("private", json(false)).is_boolean() && f.value("private", false);
+    bool on = !f.contains("on") || flag_of(f, "on");
+    bool priv = !who().visitor() && flag_of(f, "private");
     json payload{{"t", "typing"},
                  {"d", dialog},
                  {"p", priv},
                  {"f", {{"type", "typing"}, {"dialog", dialog}, {"who", who_json(who())}, {"on", on}}}};
-    co_await ctx_.pool.transact([&](db::Tx& tx) { store::notify(tx, payload.dump()); });
+    co_await ctx_.pool.read([&](db::Tx& tx) { store::notify(tx, payload.dump()); });  // nothing stored
   }
 
   awaitable<void> on_read(const json& f) {
-    auto dialog = f.value("dialog", json("")).is_string() ? f.value("dialog", "") : "";
+    auto dialog = text_of(f, "dialog");
     if (!f.contains("seq") || !f["seq"].is_number_integer()) {
       ws_->send(error_frame("bad-frame", "read needs \"dialog\" and \"seq\""));
       co_return;
@@ -236,7 +247,7 @@ class Session {
   }
 
   awaitable<void> on_watch(const json& f) {
-    auto dialog = f.value("dialog", json("")).is_string() ? f.value("dialog", "") : "";
+    auto dialog = text_of(f, "dialog");
     int after = f.contains("after") && f["after"].is_number_integer() ? f["after"].get<int>() : 0;
     bool may = false;
     co_await ctx_.pool.read([&](db::Tx& tx) { may = store::may_follow(tx, who(), dialog); });

@@ -6,6 +6,7 @@
 #include "skybill/core/problem.hpp"
 #include "skybill/core/time.hpp"
 #include "skybill/crypto/crypto.hpp"
+#include "skybill/db/arrays.hpp"
 #include "skybill/db/tx.hpp"
 
 namespace skybill::chat {
@@ -83,6 +84,16 @@ std::vector<store::DialogRow> store::dialog_rows(const pqxx::result& r) {
 }
 
 namespace {
+
+// Staff on a socket as the principal the REST routes check.
+http::Principal principal_of(const store::Who& s) {
+  http::Principal p;
+  p.kind = http::Principal::Kind::staff;
+  p.id = s.id;
+  p.role = s.role;
+  p.merchant_id = s.merchant_id;
+  return p;
+}
 
 std::string message_payload(const std::string& merchant, const std::string& dialog, int seq, bool is_private,
                             bool waiting) {
@@ -178,8 +189,8 @@ Who staff_who(db::Tx& tx, const http::Principal& p) {
   return w;
 }
 
-Sent visitor_send(db::Tx& tx, const Who& v, const std::string& dialog, const std::string& client_id,
-                  const std::string& text, const std::string& page_url, core::TimePoint now) {
+Sent visitor_send(db::Tx& tx, const Who& v, const std::string& client_id, const std::string& text,
+                  const std::string& page_url, core::TimePoint now) {
   if (auto e = utf8_length_error(text); !e.empty()) throw core::validation_failed({{"text", e}});
   auto ts = core::to_rfc3339(now);
   Sent out;
@@ -203,7 +214,6 @@ Sent visitor_send(db::Tx& tx, const Who& v, const std::string& dialog, const std
       out.new_dialog = true;
     }
   }
-  (void)dialog;  // a closed or foreign dialog named by the widget is never written to
   auto a = append_message(tx, {.dialog_id = out.dialog_id, .kind = "text", .author_kind = "visitor",
                                .author_id = v.id, .client_id = client_id, .body = text},
                           now);
@@ -216,12 +226,7 @@ Sent visitor_send(db::Tx& tx, const Who& v, const std::string& dialog, const std
 Sent staff_send(db::Tx& tx, const Who& s, const std::string& dialog, const std::string& client_id,
                 const std::string& text, bool is_private, core::TimePoint now) {
   if (auto e = utf8_length_error(text); !e.empty()) throw core::validation_failed({{"text", e}});
-  http::Principal p;
-  p.kind = http::Principal::Kind::staff;
-  p.id = s.id;
-  p.role = s.role;
-  p.merchant_id = s.merchant_id;
-  auto ref = dialog_for_staff(tx, p, dialog, true);
+  auto ref = dialog_for_staff(tx, principal_of(s), dialog, true);
   if (ref.status == "closed") throw core::Problem(409, "dialog-closed", "Dialog closed", "the dialog is closed");
   auto ts = core::to_rfc3339(now);
   // Writing in a dialog takes it when nobody has, and makes the writer a participant.
@@ -256,13 +261,8 @@ bool may_follow(db::Tx& tx, const Who& who, const std::string& dialog) {
   if (who.visitor())
     return !tx->exec_params("SELECT 1 FROM chat_dialogs WHERE id = $1::uuid AND visitor_id = $2::uuid", dialog, who.id)
                 .empty();
-  http::Principal p;
-  p.kind = http::Principal::Kind::staff;
-  p.id = who.id;
-  p.role = who.role;
-  p.merchant_id = who.merchant_id;
   try {
-    dialog_for_staff(tx, p, dialog, false);
+    dialog_for_staff(tx, principal_of(who), dialog, false);
     return true;
   } catch (const core::Problem&) {
     return false;
@@ -297,13 +297,11 @@ std::vector<MessageRow> messages_after(db::Tx& tx, const std::string& dialog, in
 
 std::vector<MessageRow> messages_by_key(db::Tx& tx, const std::vector<std::pair<std::string, int>>& keys) {
   if (keys.empty()) return {};
-  std::string dialogs = "{", seqs = "{";
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (i) dialogs += ',', seqs += ',';
-    dialogs += keys[i].first;
-    seqs += std::to_string(keys[i].second);
-  }
-  dialogs += '}', seqs += '}';
+  std::vector<std::string> dialog_ids;
+  std::vector<std::int64_t> seq_numbers;
+  for (const auto& [d, seq] : keys) dialog_ids.push_back(d), seq_numbers.push_back(seq);
+  auto dialogs = db::text_array(dialog_ids);
+  auto seqs = db::bigint_array(seq_numbers);
   std::string sql = "SELECT m.dialog_id, m.seq, m.private, ";
   sql += kMessageJson;
   sql += kMessageFrom;
@@ -318,13 +316,8 @@ std::vector<MessageRow> messages_by_key(db::Tx& tx, const std::vector<std::pair<
 
 std::vector<DialogRow> dialogs_by_id(db::Tx& tx, const std::vector<std::string>& ids) {
   if (ids.empty()) return {};
-  std::string arr = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (i) arr += ',';
-    arr += ids[i];
-  }
-  arr += '}';
-  return dialog_rows(tx->exec_params(std::string(store::kDialogSelect) + "WHERE d.id = ANY($1::uuid[])", arr));
+  return dialog_rows(
+      tx->exec_params(std::string(store::kDialogSelect) + "WHERE d.id = ANY($1::uuid[])", db::text_array(ids)));
 }
 
 std::vector<DialogRow> visitor_dialogs(db::Tx& tx, const std::string& visitor_id) {

@@ -43,10 +43,10 @@ struct Sent {
   bool new_dialog = false;
 };
 
-// The customer's message: into `dialog` when it is its live dialog, else into its live dialog
-// or a new one. Throws core::Problem on bad input.
-Sent visitor_send(db::Tx& tx, const Who& v, const std::string& dialog, const std::string& client_id,
-                  const std::string& text, const std::string& page_url, core::TimePoint now);
+// The customer's message: into its live dialog, or a new one (whatever dialog the widget names,
+// a closed or foreign one is never written to). Throws core::Problem on bad input.
+Sent visitor_send(db::Tx& tx, const Who& v, const std::string& client_id, const std::string& text,
+                  const std::string& page_url, core::TimePoint now);
 // Staff's message: takes a waiting dialog, joins an open one; 409 on a closed one.
 Sent staff_send(db::Tx& tx, const Who& s, const std::string& dialog, const std::string& client_id,
                 const std::string& text, bool is_private, core::TimePoint now);
